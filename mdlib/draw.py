@@ -1,0 +1,101 @@
+"""Render the pure views of mdlib.views as self-contained HTML (inline SVG, no scripts).
+
+The same HTML is the value of a live ipywidgets.HTML and a frame of a static stepper, so
+the book shows exactly what the live widget shows, with no kernel and no network.
+"""
+from html import escape
+
+HIGHLIGHT = "#d62728"
+EDGE = "#c7c7c7"
+NODE = "#4c72b0"
+FONT = "font-family:sans-serif"
+
+
+def sub_sup(symbol, sup=None, sub=None):
+    """HTML for a symbol with a superscript and a subscript, e.g. w<sup>3</sup><sub>23</sub>."""
+    html = f"<i>{escape(symbol)}</i>"
+    if sup is not None:
+        html += f"<sup>{escape(str(sup))}</sup>"
+    if sub is not None:
+        html += f"<sub>{escape(str(sub))}</sub>"
+    return html
+
+
+def shape_text(shape):
+    return "&mdash;" if shape is None else escape(f"({shape[0]}, {shape[1]})")
+
+
+def network_svg(view, width=420, height=260):
+    """The network diagram: every weight a grey line, w^l_{jk} a thick red one."""
+    nodes = view["nodes"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" '
+             f'viewBox="0 0 {width} {height + 20}" role="img" aria-label="network diagram">']
+    for l, j, k, hot in sorted(view["edges"], key=lambda e: e[3]):  # highlighted edge drawn last
+        (x1, y1), (x2, y2) = nodes[(l - 1, k)], nodes[(l, j)]
+        style = f'stroke="{HIGHLIGHT}" stroke-width="4"' if hot else f'stroke="{EDGE}" stroke-width="1"'
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {style}/>')
+    for (l, j), (x, y) in sorted(nodes.items()):
+        hot = (l, j) in (view["source"], view["target"])
+        fill = HIGHLIGHT if hot else NODE
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{fill}"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="10" fill="white" '
+                     f'text-anchor="middle" style="{FONT}">{j}</text>')
+    for l in range(1, len(view["sizes"]) + 1):
+        x = nodes[(l, 1)][0]
+        parts.append(f'<text x="{x:.1f}" y="{height + 14}" font-size="12" text-anchor="middle" '
+                     f'style="{FONT}">layer {l}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def matrix_svg(rows, cols, cell, label, cell_size=26):
+    """A rows x cols grid with the 1-based cell (row, col) filled red; row and column numbers."""
+    w, h = 30 + cols * cell_size, 30 + rows * cell_size
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+             f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(label)}">']
+    for c in range(cols):
+        parts.append(f'<text x="{30 + (c + 0.5) * cell_size:.1f}" y="18" font-size="11" '
+                     f'text-anchor="middle" style="{FONT}">{c + 1}</text>')
+    for r in range(rows):
+        y = 30 + r * cell_size
+        parts.append(f'<text x="15" y="{y + cell_size * 0.65:.1f}" font-size="11" '
+                     f'text-anchor="middle" style="{FONT}">{r + 1}</text>')
+        for c in range(cols):
+            hot = (r + 1, c + 1) == tuple(cell)
+            fill = HIGHLIGHT if hot else "white"
+            parts.append(f'<rect x="{30 + c * cell_size}" y="{y}" width="{cell_size}" '
+                         f'height="{cell_size}" fill="{fill}" stroke="#555"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def shapes_table(rows, highlight_l=None):
+    """The table of shapes of W^l, b^l, z^l, a^l; the row of layer highlight_l is bold."""
+    head = "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in
+                   ("l", sub_sup("W", "l"), sub_sup("b", "l"), sub_sup("z", "l"), sub_sup("a", "l")))
+    body = []
+    for row in rows:
+        style = "font-weight:bold;background:#fde0dd" if row["l"] == highlight_l else ""
+        cells = [str(row["l"])] + [shape_text(row[key]) for key in ("W", "b", "z", "a")]
+        body.append(f"<tr style='{style}'>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
+    return f"<table style='border-collapse:collapse;{FONT};font-size:13px'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def notation_html(view):
+    """The notation widget's picture: diagram, the matrix W^l with cell (j, k), the shapes."""
+    l, j, k = view["l"], view["j"], view["k"]
+    rows, cols = view["matrix"]
+    w = sub_sup("w", l, f"{j}{k}")
+    caption = (f"{w}: from neuron {k} of layer {l - 1} to neuron {j} of layer {l}; "
+               f"row {j}, column {k} of {sub_sup('W', l)}, shape ({rows}, {cols}) = "
+               f"(n<sub>{l}</sub>, n<sub>{l - 1}</sub>)")
+    matrix = matrix_svg(rows, cols, view["cell"], f"matrix W{l}")
+    return (
+        f"<div style='{FONT};font-size:14px'>"
+        f"<p style='margin:4px 0'>{caption}</p>"
+        "<div style='display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start'>"
+        f"<div>{network_svg(view)}</div>"
+        f"<div><div style='text-align:center'>{sub_sup('W', l)}: rows j = 1..{rows}, columns k = 1..{cols}</div>{matrix}</div>"
+        f"<div>{shapes_table(view['shapes'], highlight_l=l)}</div>"
+        "</div></div>"
+    )

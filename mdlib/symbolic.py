@@ -1,0 +1,48 @@
+"""SymPy symbols named in the book's notation, for the executable derivations.
+
+Defined in Chapter 1 (Notation). Indices in symbol names are 1-based, as in the prose:
+w^l_{jk} is the weight from neuron k of layer l-1 to neuron j of layer l.
+"""
+import sympy as sp
+
+
+def weight_matrix(l, n_l, n_prev):
+    """The (n_l, n_prev) Matrix W^l whose entry (j, k) is the symbol w^l_{jk}."""
+    return sp.Matrix(n_l, n_prev, lambda j, k: sp.Symbol(f"w^{{{l}}}_{{{j + 1}{k + 1}}}", real=True))
+
+
+def bias_vector(l, n_l):
+    """The (n_l, 1) Matrix b^l whose entry j is the symbol b^l_j."""
+    return sp.Matrix(n_l, 1, lambda j, _: sp.Symbol(f"b^{{{l}}}_{{{j + 1}}}", real=True))
+
+
+def input_vector(n_1, name="x"):
+    """The (n_1, 1) Matrix x whose entry k is the symbol x_k."""
+    return sp.Matrix(n_1, 1, lambda k, _: sp.Symbol(f"{name}_{{{k + 1}}}", real=True))
+
+
+def symbolic_network(sizes):
+    """Symbols for a network of widths sizes = [n_1, ..., n_L].
+
+    returns (W, b, x): W = {l: weight_matrix(l, n_l, n_{l-1})}, b = {l: bias_vector(l, n_l)}
+    for l = 2..L, and x = input_vector(n_1).
+    """
+    sizes = [int(n) for n in sizes]
+    W = {l: weight_matrix(l, sizes[l - 1], sizes[l - 2]) for l in range(2, len(sizes) + 1)}
+    b = {l: bias_vector(l, sizes[l - 1]) for l in range(2, len(sizes) + 1)}
+    return W, b, input_vector(sizes[0])
+
+
+def numeric_values(symbols_to_arrays):
+    """{symbol: float} from pairs (sympy Matrix, numpy array of the same shape).
+
+    Used to evaluate a symbolic network at the numbers an mdlib kernel received.
+    """
+    values = {}
+    for M, arr in symbols_to_arrays:
+        if tuple(M.shape) != tuple(arr.shape):
+            raise ValueError(f"symbol matrix {tuple(M.shape)} and array {arr.shape} differ in shape")
+        for i in range(M.rows):
+            for j in range(M.cols):
+                values[M[i, j]] = float(arr[i, j])
+    return values

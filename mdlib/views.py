@@ -1,0 +1,111 @@
+"""What the widgets draw, computed by pure functions (no drawing, no ipywidgets).
+
+The widgets in mdlib.widgets and the static steppers are thin layers over these functions,
+so the tests can check what a reader will see without a browser.
+"""
+
+MAX_LAYERS = 6
+MAX_WIDTH = 8
+
+
+def parse_sizes(text):
+    """'3-4-4-2' or '3, 4, 4, 2' -> [3, 4, 4, 2], within the limits the diagram can draw."""
+    parts = [p for p in str(text).replace(",", " ").replace("-", " ").split() if p]
+    try:
+        sizes = [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"layer widths must be whole numbers such as '3-4-4-2'; got {text!r}") from None
+    return check_sizes(sizes)
+
+
+def check_sizes(sizes):
+    """Validate layer widths [n_1, ..., n_L] for drawing; returns them as a list of ints."""
+    sizes = [int(n) for n in sizes]
+    if not 2 <= len(sizes) <= MAX_LAYERS:
+        raise ValueError(f"the diagram draws 2 to {MAX_LAYERS} layers; got {len(sizes)}: {sizes}")
+    if not all(1 <= n <= MAX_WIDTH for n in sizes):
+        raise ValueError(f"the diagram draws widths 1 to {MAX_WIDTH}; got {sizes}")
+    return sizes
+
+
+def layer_shapes(sizes):
+    """Rows of the shapes table: for each layer l, the shapes of W^l, b^l, z^l and a^l.
+
+    Layer 1 is the input: it has a^1 = x but no W, b or z (None). One sample per column.
+    """
+    rows = [{"l": 1, "W": None, "b": None, "z": None, "a": (sizes[0], 1)}]
+    for l in range(2, len(sizes) + 1):
+        n_l, n_prev = sizes[l - 1], sizes[l - 2]
+        rows.append({"l": l, "W": (n_l, n_prev), "b": (n_l, 1), "z": (n_l, 1), "a": (n_l, 1)})
+    return rows
+
+
+def network_layout(sizes, width=420.0, height=260.0, margin=30.0):
+    """Centre (x, y) of every neuron: {(l, j): (x, y)} for l = 1..L, j = 1..n_l.
+
+    Layers are evenly spaced left to right; neurons of a layer are centred vertically,
+    neuron 1 at the top.
+    """
+    L = len(sizes)
+    dx = (width - 2 * margin) / max(L - 1, 1)
+    dy = (height - 2 * margin) / max(max(sizes) - 1, 1)
+    pos = {}
+    for l in range(1, L + 1):
+        n = sizes[l - 1]
+        for j in range(1, n + 1):
+            pos[(l, j)] = (margin + (l - 1) * dx, height / 2 + (j - (n + 1) / 2) * dy)
+    return pos
+
+
+def notation_view(sizes, l, j, k):
+    """Everything the notation widget shows for the weight w^l_{jk}.
+
+    sizes: [n_1, ..., n_L]; l in 2..L; j in 1..n_l (neuron of layer l);
+    k in 1..n_{l-1} (neuron of layer l-1).
+    returns a dict with
+      sizes, l, j, k;
+      nodes:  {(layer, index): (x, y)};
+      edges:  list of (l, j, k, highlighted) for every weight of the network;
+      source, target: the neurons the highlighted edge joins, (l-1, k) and (l, j);
+      matrix: (rows, cols) of W^l and cell: the 1-based (row, column) = (j, k) highlighted;
+      shapes: layer_shapes(sizes);
+      equation: the term w^l_{jk} a^{l-1}_k as it enters z^l_j (plain text).
+    """
+    sizes = check_sizes(sizes)
+    L = len(sizes)
+    if not 2 <= l <= L:
+        raise ValueError(f"l must be in 2..L = 2..{L} (layer 1 has no weights); got l = {l}")
+    if not 1 <= j <= sizes[l - 1]:
+        raise ValueError(f"j must be in 1..n_{l} = 1..{sizes[l - 1]}; got j = {j}")
+    if not 1 <= k <= sizes[l - 2]:
+        raise ValueError(f"k must be in 1..n_{l - 1} = 1..{sizes[l - 2]}; got k = {k}")
+    edges = [
+        (ll, jj, kk, (ll, jj, kk) == (l, j, k))
+        for ll in range(2, L + 1)
+        for jj in range(1, sizes[ll - 1] + 1)
+        for kk in range(1, sizes[ll - 2] + 1)
+    ]
+    return {
+        "sizes": sizes, "l": l, "j": j, "k": k,
+        "nodes": network_layout(sizes),
+        "edges": edges,
+        "source": (l - 1, k), "target": (l, j),
+        "matrix": (sizes[l - 1], sizes[l - 2]),
+        "cell": (j, k),
+        "shapes": layer_shapes(sizes),
+        "equation": f"z^{l}_{j} = ... + w^{l}_{j}{k} a^{l - 1}_{k} + ... + b^{l}_{j}",
+    }
+
+
+def notation_tour(sizes):
+    """A sequence of (sizes, l, j, k) for the static stepper: one weight per layer, then
+    the corners of one matrix, then the same weight in networks of other widths."""
+    sizes = check_sizes(sizes)
+    L = len(sizes)
+    tour = [(sizes, l, 1, 1) for l in range(2, L + 1)]
+    l = min(3, L)
+    n_l, n_prev = sizes[l - 1], sizes[l - 2]
+    tour += [(sizes, l, j, k) for j, k in [(1, n_prev), (n_l, 1), (n_l, n_prev), (min(2, n_l), min(3, n_prev))]]
+    for other in ([2, 3, 2], [4, 6, 5, 3, 2], [5, 2]):
+        tour.append((other, 2, other[1], 1))
+    return tour

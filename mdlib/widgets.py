@@ -1,0 +1,70 @@
+"""Live widgets (ipywidgets) and their static counterparts (mdlib.stepper.Stepper).
+
+Each widget is a few controls over one pure view function (mdlib.views) rendered by
+mdlib.draw: the controls only parse, clamp and call. Defined with the chapter each one
+serves; the live ones need a running kernel, the steppers work in the static HTML.
+"""
+from . import draw, views
+from .stepper import Stepper
+
+
+def notation_stepper(sizes=(3, 4, 4, 2)):
+    """Chapter 1. Static counterpart of notation_widget: a tour of weights w^l_{jk}."""
+    frames, captions = [], []
+    for s, l, j, k in views.notation_tour(sizes):
+        frames.append(draw.notation_html(views.notation_view(s, l, j, k)))
+        captions.append(f"Network {'-'.join(map(str, s))}: weight w^{l}_{j}{k}, "
+                        f"from neuron {k} of layer {l - 1} to neuron {j} of layer {l}.")
+    return Stepper(frames, captions, title="Notation tour")
+
+
+class NotationWidget:
+    """Chapter 1. Choose l, j, k and the layer widths; see w^l_{jk} in the diagram and in W^l.
+
+    widget.ui is the ipywidgets box to display; widget.update() re-renders (the tests and the
+    benchmark call it directly, as a slider change would).
+    """
+
+    def __init__(self, sizes=(3, 4, 4, 2), l=3, j=2, k=3):
+        import ipywidgets as w
+
+        self.sizes = views.check_sizes(sizes)
+        self.widths = w.Text(value="-".join(map(str, self.sizes)), description="widths",
+                             continuous_update=False)
+        self.l = w.IntSlider(value=l, min=2, max=len(self.sizes), description="l")
+        self.j = w.IntSlider(value=j, min=1, max=self.sizes[l - 1], description="j")
+        self.k = w.IntSlider(value=k, min=1, max=self.sizes[l - 2], description="k")
+        self.message = w.HTML()
+        self.picture = w.HTML()
+        self._updating = False
+        for control in (self.widths, self.l, self.j, self.k):
+            control.observe(self.update, names="value")
+        self.ui = w.VBox([w.HBox([self.widths, self.l]), w.HBox([self.j, self.k]), self.message, self.picture])
+        self.update()
+
+    def update(self, change=None):
+        if self._updating:  # lowering a slider's max moves its value: one render is enough
+            return None
+        self._updating = True
+        try:
+            return self._render()
+        finally:
+            self._updating = False
+
+    def _render(self):
+        try:
+            self.sizes = views.parse_sizes(self.widths.value)
+            self.message.value = ""
+        except ValueError as err:
+            self.message.value = f"<span style='color:#d62728'>{err}</span>"
+        L = len(self.sizes)
+        self.l.max = L
+        l = self.l.value
+        self.j.max, self.k.max = self.sizes[l - 1], self.sizes[l - 2]
+        view = views.notation_view(self.sizes, l, self.j.value, self.k.value)
+        self.picture.value = draw.notation_html(view)
+        return view
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)

@@ -1,0 +1,121 @@
+"""The built book works offline: every page, in Chromium, with no network but loopback.
+
+Run by `make browser` inside `unshare -n` (a namespace whose only interface is lo). The site
+is served from 127.0.0.1; any request elsewhere is a failure even before it fails to connect.
+Per page it fails on: a request outside the site, a local request that fails (missing asset),
+a page error or console error, a formula MathJax did not typeset, raw TeX left in the text,
+an embedded widget that did not render, and a stepper whose next control does not change the
+frame. Screenshots go to test-artifacts/ for a person to look at.
+"""
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
+               if "_static" not in p.parts and "_sources" not in p.parts)
+RAW_TEX = ["\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\sum", "\\begin", "\\sigma", "^{"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    assert SITE.joinpath("index.html").is_file(), "build the book first: make book"
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_pages_were_found():
+    assert "book/01_notation.html" in PAGES and "book/preface.html" in PAGES, PAGES
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_works_offline(browser, base_url, page_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside, failed, errors = [], [], []
+    page.on("request", lambda r: None if r.url.startswith((base_url, "data:", "blob:", "about:"))
+            else outside.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+
+    page.goto(base_url + page_path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    # MathJax typesets asynchronously; wait for it where the page loads it.
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+                  "? MathJax.startup.promise.then(() => true) : true")
+    n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if n_views:
+        page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets.widget-container, "
+                               f".jupyter-widgets.widget-vbox, .jupyter-widgets.widget-box').length >= {n_views}",
+                               timeout=20000)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / (page_path.replace("/", "__") + ".png")), full_page=True)
+
+    assert not outside, f"{page_path} requested outside the site: {outside}"
+    assert not failed, f"{page_path} had failed requests: {failed}"
+    assert not errors, f"{page_path} script errors: {errors}"
+
+    # Every formula typeset: each Sphinx math element holds MathJax output.
+    untyped = page.evaluate("""() => Array.from(document.querySelectorAll('.math'))
+        .filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))
+        .map(e => e.textContent.slice(0, 80))""")
+    assert not untyped, f"{page_path}: formulas left untypeset: {untyped[:5]}"
+    # No raw TeX in the readable text (code blocks and scripts excluded).
+    text = page.evaluate("""() => {
+        const main = (document.querySelector('article') || document.body).cloneNode(true);
+        main.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(e => e.remove());
+        return main.innerText; }""")
+    raw = [t for t in RAW_TEX if t in text]
+    assert not raw, f"{page_path}: raw TeX {raw} in text, e.g. ...{text[text.find(raw[0]) - 60:text.find(raw[0]) + 60]}..."
+
+    # Embedded widgets render their initial view (the notation widget's picture is an SVG).
+    if n_views:
+        rendered = page.locator(".jupyter-widgets.widget-html svg").count()
+        assert rendered >= 1, f"{page_path}: {n_views} widget views embedded but no widget picture rendered"
+
+    # Every static stepper steps: clicking next changes the visible frame.
+    steppers = page.locator("[data-stepper]")
+    for i in range(steppers.count()):
+        stepper = steppers.nth(i)
+        stepper.scroll_into_view_if_needed()
+        visible = "el => Array.from(el.querySelectorAll('[data-frame]')).filter(f => !f.hidden).map(f => f.dataset.frame)"
+        before = stepper.evaluate(visible)
+        stepper.locator('[data-step="next"]').click()
+        after = stepper.evaluate(visible)
+        assert len(before) == 1 and len(after) == 1 and before != after, \
+            f"{page_path}: stepper {i} did not step ({before} -> {after})"
+        stepper.screenshot(path=str(ARTIFACTS / f"{page_path.replace('/', '__')}.stepper{i}.png"))
+    assert not errors, f"{page_path} script errors after interaction: {errors}"
+    context.close()
