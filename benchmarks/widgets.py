@@ -1,0 +1,46 @@
+"""How long one widget update takes: a control changes -> the new picture is computed.
+
+Prints the median and the worst of many updates for each widget, against the 100 ms budget.
+A benchmark, not a test: these machines are shared, so read the figures, don't assert them.
+Usage: .venv/bin/python benchmarks/widgets.py
+"""
+import statistics
+import time
+
+from mdlib.widgets import NotationWidget
+
+BUDGET_MS = 100.0
+
+
+def measure(name, setups, change, picture, repeats=200):
+    times = []
+    for i in range(repeats):
+        setups(i)
+        before = picture.value
+        start = time.perf_counter()
+        change(i)
+        times.append((time.perf_counter() - start) * 1000)
+        if picture.value == before:
+            raise RuntimeError(f"{name}: change {i} did not re-render, so it measured nothing")
+    median, worst = statistics.median(times), max(times)
+    print(f"{name:48s} median {median:6.2f} ms   worst {worst:6.2f} ms   "
+          f"budget {BUDGET_MS:.0f} ms: {'ok' if worst < BUDGET_MS else 'OVER'}")
+    return median, worst
+
+
+def main():
+    notation = NotationWidget(sizes=(3, 4, 4, 2))
+    measure("notation: move slider j (3-4-4-2)",
+            lambda i: None, lambda i: setattr(notation.j, "value", 1 + (notation.j.value % notation.j.max)),
+            notation.picture)
+    big = "8-8-8-8-8-8"
+    measure("notation: move slider k (8-8-8-8-8-8, largest)",
+            lambda i: setattr(notation.widths, "value", big) if i == 0 else None,
+            lambda i: setattr(notation.k, "value", 1 + notation.k.value % 8), notation.picture)
+    measure("notation: retype the widths (re-layout)",
+            lambda i: None, lambda i: setattr(notation.widths, "value", ["3-4-4-2", "8-8-8-8-8-8"][i % 2]),
+            notation.picture)
+
+
+if __name__ == "__main__":
+    main()
