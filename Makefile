@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: help venv assets book test unit nbval build-check browser browser-deps execute lab bench clean
+.PHONY: help venv assets book test unit nbval browser browser-deps execute lab bench torch clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (sets everything up)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lab      JupyterLab on book/, widgets live"
 	@echo "make execute  re-execute every notebook in place (after editing one)"
 	@echo "make bench    benchmarks (speed ratios, widget update times)"
+	@echo "make torch    optional: PyTorch 2.13.0 CPU in .venv, for comparison tests and benchmarks"
 	@echo "make clean    remove _build, _assets and .venv"
 
 # --- set-up ---------------------------------------------------------------------------
@@ -68,6 +69,14 @@ browser: venv browser-deps
 	@test -f _build/html/index.html || { echo "build the book first: make book" >&2; exit 1; }
 	@# As root (CI) unshare -n; otherwise -r maps the user to root inside a user namespace.
 	unshare -n $$([ "$$(id -u)" = 0 ] || echo -r) sh -c 'ip link set lo up && exec $(BIN)/pytest tests/browser -m browser'
+
+# PyTorch is never a dependency of the book: with it installed, the unit tests also compare
+# mdlib with torch autograd and the benchmarks report ratios to torch. Best effort: where the
+# wheel cannot be installed, say so and go on (those tests then skip).
+torch: venv
+	@$(PY) -m pip install --quiet torch==2.13.0 -c constraints.txt \
+	  && echo "torch $$($(PY) -c 'import torch; print(torch.__version__)') installed in $(VENV)" \
+	  || echo "torch 2.13.0 could not be installed here: the PyTorch comparisons will skip"
 
 # --- authoring --------------------------------------------------------------------------
 execute: venv

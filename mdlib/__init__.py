@@ -6,14 +6,20 @@ against SymPy and central finite differences.
 """
 from .activations import (identity, identity_prime, relu, relu_prime, sigmoid,
                           sigmoid_prime, softmax, tanh, tanh_prime)
-from .dense import dense_forward
-from .gradcheck import numerical_gradient, relative_error
-from .network import forward, init_params, layer_sizes
+from .dense import dense_backward, dense_forward
+from .gradcheck import GradCheck, gradient_check, numerical_gradient, relative_error
+from .losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
+from .network import backward, forward, init_params, layer_sizes
+from .train import (Gradients, accuracy, evaluate, gradient_descent, loss_and_gradients,
+                    output_delta, output_layer)
 
 __all__ = [
     "sigmoid", "sigmoid_prime", "relu", "relu_prime", "tanh", "tanh_prime",
     "identity", "identity_prime", "softmax",
-    "dense_forward",
-    "forward", "init_params", "layer_sizes",
-    "numerical_gradient", "relative_error",
+    "dense_forward", "dense_backward",
+    "forward", "backward", "init_params", "layer_sizes",
+    "mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy", "one_hot",
+    "loss_and_gradients", "output_delta", "output_layer", "evaluate", "accuracy",
+    "gradient_descent", "Gradients",
+    "numerical_gradient", "relative_error", "gradient_check", "GradCheck",
 ]

@@ -24,3 +24,32 @@ def dense_forward(W, b, a_prev):
     require_shape(b, (W.shape[0], 1), "b", f"one bias per row of W {W.shape}")
     require_matmul(W, a_prev, "W", "a_prev")
     return W @ a_prev + b
+
+
+def dense_backward(dz, W, a_prev):
+    """Backward through z = W @ a_prev + b, given dz = dC/dz.
+
+    Defined in Chapter 2 (BP3 and BP4, and the W^T of BP2).
+    dz:     (n_l, N)     dC/dz for each sample (the loss already carries any 1/N)
+    W:      (n_l, n_prev)
+    a_prev: (n_prev, N)
+    returns (dW, db, da_prev):
+      dW = dz @ a_prev.T          (n_l, n_prev)   sum over samples of delta (a^{l-1})^T   (BP4)
+      db = dz summed over columns (n_l, 1)                                              (BP3)
+      da_prev = W.T @ dz          (n_prev, N)     what BP2 multiplies by sigma'(z^{l-1})
+    """
+    dz = as_float_array(dz, "dz")
+    W = as_float_array(W, "W")
+    a_prev = as_float_array(a_prev, "a_prev")
+    require_ndim(dz, 2, "dz", "(n_l, N)")
+    require_ndim(W, 2, "W", "(n_l, n_prev)")
+    require_ndim(a_prev, 2, "a_prev", "(n_prev, N)")
+    if dz.shape[0] != W.shape[0]:
+        raise ValueError(f"dz {dz.shape} must have one row per row of W {W.shape}")
+    if a_prev.shape != (W.shape[1], dz.shape[1]):
+        raise ValueError(f"a_prev must have shape (n_prev, N) = ({W.shape[1]}, {dz.shape[1]}) to match "
+                         f"W {W.shape} and dz {dz.shape}; got {a_prev.shape}")
+    dW = dz @ a_prev.T
+    db = dz.sum(axis=1, keepdims=True)
+    da_prev = W.T @ dz
+    return dW, db, da_prev

@@ -99,3 +99,92 @@ def notation_html(view):
         f"<div>{shapes_table(view['shapes'], highlight_l=l)}</div>"
         "</div></div>"
     )
+
+
+def _cell_colour(value, vmax):
+    """Diverging colour: white at 0, red for positive, blue for negative, full at |value| = vmax."""
+    t = 0.0 if vmax == 0 else max(-1.0, min(1.0, value / vmax))
+    r, g, b = (214, 39, 40) if t > 0 else (31, 119, 180)
+    t = abs(t)
+    return "#%02x%02x%02x" % tuple(round(255 + (c - 255) * t) for c in (r, g, b))
+
+
+def heatmap_svg(M, cell=30, show_values=True):
+    """A matrix as coloured cells (colour scaled to its own largest |entry|), values printed."""
+    import numpy as np
+
+    M = np.atleast_2d(np.asarray(M, dtype=float))
+    rows, cols = M.shape
+    vmax = float(np.abs(M).max()) if M.size else 0.0
+    w, h = cols * cell + 1, rows * cell + 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
+    for r in range(rows):
+        for c in range(cols):
+            v = M[r, c]
+            parts.append(f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
+                         f'fill="{_cell_colour(v, vmax)}" stroke="#888" stroke-width="0.5"><title>{v:.4g}</title></rect>')
+            if show_values and cell >= 20:
+                parts.append(f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}" font-size="8" '
+                             f'text-anchor="middle" style="{FONT}">{v:.2g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def labelled_matrix(label_html, M, cell=30):
+    """A heatmap with its name above and its shape below."""
+    import numpy as np
+
+    shape = np.shape(M)
+    return (f"<div style='display:inline-block;text-align:center;vertical-align:middle;margin:0 4px'>"
+            f"<div style='font-size:13px'>{label_html}</div>{heatmap_svg(M, cell)}"
+            f"<div style='font-size:11px;color:#555'>{escape(str(tuple(shape)))}</div></div>")
+
+
+def _operand_label(key, l):
+    return {
+        "a-y": f"{sub_sup('a', 'L')} &minus; <i>y</i>",
+        "probs": "softmax(" + sub_sup("z", "L") + ")",
+        "y": "<i>y</i>",
+        "W_next_T": "(" + sub_sup("W", l + 1) + ")<sup>T</sup>",
+        "delta_next": _delta(l + 1),
+        "sigma_prime": "&sigma;&prime;(" + sub_sup("z", l) + ")",
+    }[key]
+
+
+def _delta(l):
+    return f"<i>&delta;</i><sup>{l}</sup>"
+
+
+def backprop_html(step):
+    """One step of the backprop stepper: the rule, its operands, delta^l, dW^l and db^l."""
+    l, L = step["l"], step["L"]
+    ops = {key: M for key, M in step["operands"]}
+    lab = {key: _operand_label(key, l) for key in ops}
+    sym = "<span style='font-size:18px;margin:0 2px'>{}</span>".format
+    if step["rule"] == "BP1" and step["loss"] == "mse":
+        eq = (f"BP1: {_delta(L)} = ({sub_sup('a', 'L')} &minus; <i>y</i>) &#8857; &sigma;&prime;({sub_sup('z', 'L')})"
+              f" &nbsp;(&times; 1/N for the mean over N = {step['N']})")
+        pictures = (labelled_matrix(lab["a-y"], ops["a-y"]) + sym("&#8857;")
+                    + labelled_matrix(lab["sigma_prime"], ops["sigma_prime"]))
+    elif step["rule"] == "BP1":
+        eq = (f"BP1 for a fused loss: {_delta(L)} = softmax({sub_sup('z', 'L')}) &minus; <i>y</i>"
+              f" &nbsp;(&times; 1/N for the mean over N = {step['N']})")
+        pictures = labelled_matrix(lab["probs"], ops["probs"]) + sym("&minus;") + labelled_matrix(lab["y"], ops["y"])
+    else:
+        eq = (f"BP2: {_delta(l)} = (({sub_sup('W', l + 1)})<sup>T</sup> {_delta(l + 1)}) &#8857; "
+              f"&sigma;&prime;({sub_sup('z', l)})")
+        pictures = (sym("(") + labelled_matrix(lab["W_next_T"], ops["W_next_T"]) + sym("&middot;")
+                    + labelled_matrix(lab["delta_next"], ops["delta_next"]) + sym(")") + sym("&#8857;")
+                    + labelled_matrix(lab["sigma_prime"], ops["sigma_prime"]))
+    pictures += sym("=") + labelled_matrix(_delta(l), step["delta"])
+    grads = (f"BP4: &part;C/&part;{sub_sup('W', l)} = {_delta(l)} ({sub_sup('a', l - 1)})<sup>T</sup> &nbsp; "
+             f"BP3: &part;C/&part;{sub_sup('b', l)} = {_delta(l)} (summed over the N columns)")
+    grad_pictures = (labelled_matrix(_delta(l), step["delta"]) + sym("&middot;")
+                     + labelled_matrix(f"({sub_sup('a', l - 1)})<sup>T</sup>", step["a_prev"].T) + sym("=")
+                     + labelled_matrix(f"&part;C/&part;{sub_sup('W', l)}", step["dW"]) + sym("&nbsp;")
+                     + labelled_matrix(f"&part;C/&part;{sub_sup('b', l)}", step["db"]))
+    return (f"<div style='{FONT};font-size:14px'>"
+            f"<p style='margin:4px 0'><b>Layer l = {l}</b> of L = {L}. {eq}</p>"
+            f"<div style='overflow-x:auto;white-space:nowrap'>{pictures}</div>"
+            f"<p style='margin:8px 0 4px'>{grads}</p>"
+            f"<div style='overflow-x:auto;white-space:nowrap'>{grad_pictures}</div></div>")

@@ -46,3 +46,24 @@ def numeric_values(symbols_to_arrays):
             for j in range(M.cols):
                 values[M[i, j]] = float(arr[i, j])
     return values
+
+
+def name_derivative(expr, f, f_prime):
+    """Rewrite SymPy's derivative of an undefined function f as the function f_prime.
+
+    Defined in Chapter 2. sp.diff(sigma(u), w) comes back as
+    Subs(Derivative(sigma(xi), xi), xi, u) * du/dw; this turns each such factor into
+    f_prime(u), so a brute-force derivative can be compared term by term with a formula
+    written with sigma'. Raises ValueError if a derivative of f is left over.
+    """
+    def is_f_derivative(e):
+        return (isinstance(e, sp.Subs) and isinstance(e.expr, sp.Derivative)
+                and e.expr.expr.func == f and len(e.variables) == 1)
+
+    expr = expr.replace(is_f_derivative, lambda e: f_prime(e.point[0]))
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and e.expr.func == f and len(e.variables) == 1,
+                        lambda e: f_prime(e.variables[0]))
+    left = [d for d in expr.atoms(sp.Derivative) if d.expr.func == f]
+    if left:
+        raise ValueError(f"derivatives of {f} left that could not be named: {left[:3]}")
+    return expr

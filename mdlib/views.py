@@ -4,6 +4,8 @@ The widgets in mdlib.widgets and the static steppers are thin layers over these 
 so the tests can check what a reader will see without a browser.
 """
 
+import numpy as np
+
 MAX_LAYERS = 6
 MAX_WIDTH = 8
 
@@ -109,3 +111,47 @@ def notation_tour(sizes):
     for other in ([2, 3, 2], [4, 6, 5, 3, 2], [5, 2]):
         tour.append((other, 2, other[1], 1))
     return tour
+
+
+def backprop_steps(W, b, x, y, loss="mse", sigma=None, sigma_prime=None):
+    """Chapter 2. What the backprop stepper shows, one entry per layer l = L, L-1, ..., 2.
+
+    W, b: the network ({l: array}); x: (n_1, N) inputs; y: targets for `loss` (see
+    mdlib.train.output_delta). Each step is a dict with
+      l, rule ("BP1" at l = L, "BP2" below), loss;
+      operands: [(key, array)] that the rule combines into delta^l, keys as in OPERANDS:
+        BP1, mse:          "a-y", "sigma_prime"  (and the 1/N of the mean)
+        BP1, fused losses: "probs", "y"
+        BP2:               "W_next_T", "delta_next", "sigma_prime"
+      delta, dW, db: delta^l, dC/dW^l = delta^l (a^{l-1})^T, dC/db^l = delta^l (summed over columns);
+      a_prev: a^{l-1}.
+    The numbers are those of mdlib.train.loss_and_gradients, so what is drawn is what trains.
+    """
+    from .activations import sigmoid as _sigmoid, sigmoid_prime as _sigmoid_prime, softmax
+    from .train import loss_and_gradients
+
+    sigma = sigma or _sigmoid
+    sigma_prime = sigma_prime or _sigmoid_prime
+    g = loss_and_gradients(W, b, x, y, loss, sigma, sigma_prime)
+    L = max(W)
+    steps = []
+    for l in range(L, 1, -1):
+        if l == L and loss == "mse":
+            operands = [("a-y", g.a[L] - y), ("sigma_prime", sigma_prime(g.z[L]))]
+        elif l == L:
+            probs = softmax(g.z[L]) if loss == "softmax_cross_entropy" else _sigmoid(g.z[L])
+            target = y if np.ndim(y) == 2 else _one_hot_like(y, g.z[L])
+            operands = [("probs", probs), ("y", target)]
+        else:
+            operands = [("W_next_T", W[l + 1].T), ("delta_next", g.delta[l + 1]),
+                        ("sigma_prime", sigma_prime(g.z[l]))]
+        steps.append({"l": l, "L": L, "rule": "BP1" if l == L else "BP2", "loss": loss,
+                      "N": x.shape[1], "operands": operands, "delta": g.delta[l],
+                      "dW": g.dW[l], "db": g.db[l], "a_prev": g.a[l - 1]})
+    return steps
+
+
+def _one_hot_like(labels, z):
+    from .losses import one_hot
+
+    return one_hot(np.asarray(labels), z.shape[0])

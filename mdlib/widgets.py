@@ -68,3 +68,66 @@ class NotationWidget:
     def _ipython_display_(self):
         from IPython.display import display
         display(self.ui)
+
+
+def _backprop_problem(sizes, seed, loss):
+    """A seeded random network and one sample for the backprop stepper (Chapter 2)."""
+    import numpy as np
+
+    from .network import init_params
+
+    rng = np.random.default_rng(seed)
+    W, b = init_params(sizes, rng)
+    b = {l: rng.normal(scale=0.5, size=v.shape) for l, v in b.items()}
+    x = rng.normal(size=(sizes[0], 1))
+    if loss == "mse":
+        y = rng.uniform(size=(sizes[-1], 1))
+    else:
+        y = np.array([int(rng.integers(sizes[-1]))])
+    return W, b, x, y
+
+
+def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=("mse", "softmax_cross_entropy")):
+    """Chapter 2. Static counterpart of BackpropWidget: l = L, ..., 2 for each loss."""
+    frames, captions = [], []
+    for loss in losses:
+        W, b, x, y = _backprop_problem(list(sizes), seed, loss)
+        for step in views.backprop_steps(W, b, x, y, loss):
+            frames.append(draw.backprop_html(step))
+            rule = {"BP1": "BP1 starts the backward pass", "BP2": "BP2 moves delta one layer back"}[step["rule"]]
+            captions.append(f"Loss {loss}, layer l = {step['l']}: {rule}; BP3 and BP4 give the gradients.")
+    return Stepper(frames, captions, title="Backprop stepper")
+
+
+class BackpropWidget:
+    """Chapter 2. Step l = L, L-1, ..., 2 through backpropagation on one random sample.
+
+    Controls: the layer l (from L down to 2), the loss, and a seed that draws a new network and
+    sample. widget.ui is the box to display; widget.update() re-renders.
+    """
+
+    def __init__(self, sizes=(3, 4, 3, 2), seed=0, loss="mse"):
+        import ipywidgets as w
+
+        self.sizes = views.check_sizes(sizes)
+        L = len(self.sizes)
+        self.layer = w.SelectionSlider(options=[(f"l = {l}", l) for l in range(L, 1, -1)], value=L,
+                                       description="step")
+        self.loss = w.Dropdown(options=["mse", "softmax_cross_entropy"], value=loss, description="loss")
+        self.seed = w.IntSlider(value=seed, min=0, max=20, description="seed")
+        self.picture = w.HTML()
+        for control in (self.layer, self.loss, self.seed):
+            control.observe(self.update, names="value")
+        self.ui = w.VBox([w.HBox([self.layer, self.loss, self.seed]), self.picture])
+        self.update()
+
+    def update(self, change=None):
+        W, b, x, y = _backprop_problem(self.sizes, self.seed.value, self.loss.value)
+        steps = {s["l"]: s for s in views.backprop_steps(W, b, x, y, self.loss.value)}
+        step = steps[self.layer.value]
+        self.picture.value = draw.backprop_html(step)
+        return step
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)

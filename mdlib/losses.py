@@ -1,0 +1,95 @@
+"""Loss functions, each returning (loss, gradient) for a batch stored one sample per column.
+
+Defined in Chapter 2 (Backpropagation). Every loss is the mean over the N samples, so its
+gradient already carries the 1/N; dense_backward therefore never averages again.
+"""
+import numpy as np
+
+from ._check import as_float_array, require_ndim
+from .activations import sigmoid
+
+
+def mse(a, y):
+    """Quadratic cost C = 1/(2N) sum_n ||a_n - y_n||^2 over the N columns.
+
+    a: (K, N) the network's outputs a^L; y: (K, N) the targets.
+    returns (loss, da) with da = dC/da = (a - y)/N, shape (K, N).
+    """
+    a = as_float_array(a, "a")
+    y = as_float_array(y, "y")
+    require_ndim(a, 2, "a", "(K, N)")
+    if y.shape != a.shape:
+        raise ValueError(f"mse: a {a.shape} and y {y.shape} must have the same shape (K, N)")
+    N = a.shape[1]
+    diff = a - y
+    return float(np.sum(diff * diff) / (2 * N)), diff / N
+
+
+def one_hot(labels, K):
+    """Integer labels (N,) in 0..K-1 -> the one-hot matrix Y of shape (K, N), Y[k, n] = [labels[n] == k]."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-D integer array (N,); got dtype {labels.dtype}, shape {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= K):
+        bad = labels[(labels < 0) | (labels >= K)]
+        raise ValueError(f"labels must be in 0..{K - 1} for K = {K} classes; got {sorted(set(bad.tolist()))[:5]}")
+    Y = np.zeros((K, labels.size))
+    Y[labels, np.arange(labels.size)] = 1.0
+    return Y
+
+
+def _targets(y, z):
+    """One-hot targets (K, N) from y given as labels (N,) or as a (K, N) matrix like z."""
+    K, N = z.shape
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if y.shape[0] != N:
+            raise ValueError(f"labels y {y.shape} must have one entry per column of z {z.shape}")
+        return one_hot(y, K).astype(z.dtype)
+    y = as_float_array(y, "y")
+    if y.shape != z.shape:
+        raise ValueError(f"one-hot y {y.shape} must have the shape of z {z.shape}, or be labels ({N},)")
+    if np.any(y < 0) or not np.allclose(y.sum(axis=0), 1.0):
+        raise ValueError(f"one-hot y {y.shape}: every column must be a distribution over the {K} classes "
+                         "(entries >= 0 summing to 1)")
+    return y
+
+
+def softmax_cross_entropy(z, y):
+    """Softmax followed by cross-entropy, fused: L = mean_n -sum_k Y_kn log S(z)_kn.
+
+    z: (K, N) logits, one column per sample; y: one-hot (K, N) or integer labels (N,).
+    returns (loss, dz) with dz = dL/dz = (softmax(z) - Y)/N (Chapter 2 derives S - Y).
+    log S = z - m - log sum_k e^{z_k - m} (m the column max) stays finite for any finite z.
+    """
+    z = as_float_array(z, "z")
+    require_ndim(z, 2, "z", "(K, N) logits, classes on axis 0")
+    Y = _targets(y, z)
+    N = z.shape[1]
+    shifted = z - z.max(axis=0, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=0, keepdims=True)
+    log_S = shifted - np.log(total)
+    loss = float(-np.sum(Y * log_S) / N)
+    return loss, (exp / total - Y) / N
+
+
+def sigmoid_binary_cross_entropy(z, y):
+    """Sigmoid followed by binary cross-entropy, fused: L = mean_n -[y log s + (1 - y) log(1 - s)], s = sigmoid(z).
+
+    z: (1, N) logits; y: (1, N) with entries 0 or 1.
+    returns (loss, dz) with dz = (sigmoid(z) - y)/N (Chapter 3 derives A2 - Y).
+    Written as max(z, 0) - z y + log(1 + e^{-|z|}), which is finite for any finite z.
+    """
+    z = as_float_array(z, "z")
+    y = as_float_array(y, "y")
+    require_ndim(z, 2, "z", "(1, N) logits")
+    if z.shape[0] != 1:
+        raise ValueError(f"z must have shape (1, N) for one sigmoid output; got {z.shape}")
+    if y.shape != z.shape:
+        raise ValueError(f"y {y.shape} must have the shape of z {z.shape}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y must hold only 0 and 1; got values {sorted(set(np.unique(y).tolist()) - {0.0, 1.0})[:5]}")
+    N = z.shape[1]
+    loss = float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / N)
+    return loss, (sigmoid(z) - y) / N
