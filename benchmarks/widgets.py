@@ -7,7 +7,7 @@ Usage: .venv/bin/python benchmarks/widgets.py
 import statistics
 import time
 
-from mdlib.widgets import NotationWidget
+from mdlib.widgets import BackpropWidget, NotationWidget, ShapeExplorer
 
 BUDGET_MS = 100.0
 
@@ -40,6 +40,20 @@ def main():
     measure("notation: retype the widths (re-layout)",
             lambda i: None, lambda i: setattr(notation.widths, "value", ["3-4-4-2", "8-8-8-8-8-8"][i % 2]),
             notation.picture)
+
+    backprop = BackpropWidget(sizes=(3, 4, 3, 2))
+    layers = [o[1] for o in backprop.layer.options]
+    measure("backprop: step to the next layer",
+            lambda i: None, lambda i: setattr(backprop.layer, "value", layers[(i + 1) % len(layers)]),
+            backprop.picture)
+    measure("backprop: new seed (new network and sample)",
+            lambda i: None, lambda i: setattr(backprop.seed, "value", (backprop.seed.value + 1) % 21),
+            backprop.picture)
+
+    explorer = ShapeExplorer(m=3, n=5, k=4)
+    measure("shape explorer: move slider n",
+            lambda i: None, lambda i: setattr(explorer.n, "value", 1 + (explorer.n.value * 7) % 512),
+            explorer.picture)
 
 
 if __name__ == "__main__":

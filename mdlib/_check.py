@@ -31,6 +31,6 @@ def require_matmul(left, right, left_name, right_name):
     """Require left @ right to be defined; the message names the product and both shapes."""
     if left.shape[-1] != right.shape[0]:
         raise ValueError(
-            f"{left_name} @ {right_name}: shapes {left.shape} and {right.shape} do not align "
+            f"{left_name} @ {right_name}: {left.shape} and {right.shape} do not align "
             f"({left.shape[-1]} columns in {left_name} vs {right.shape[0]} rows in {right_name})"
         )

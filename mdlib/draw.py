@@ -188,3 +188,51 @@ def backprop_html(step):
             f"<div style='overflow-x:auto;white-space:nowrap'>{pictures}</div>"
             f"<p style='margin:8px 0 4px'>{grads}</p>"
             f"<div style='overflow-x:auto;white-space:nowrap'>{grad_pictures}</div></div>")
+
+
+def _block(shape, colour, label):
+    """A rectangle whose sides grow with the shape (log scale, so n = 455 still fits)."""
+    import math
+
+    side = lambda d: 14 + 16 * math.log2(d)
+    h, w = side(shape[0]), side(shape[1])
+    return (f"<div style='display:inline-block;vertical-align:middle;text-align:center;margin:0 3px'>"
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{w + 2:.0f}' height='{h + 2:.0f}'>"
+            f"<rect x='1' y='1' width='{w:.1f}' height='{h:.1f}' fill='{colour}' stroke='#333'/></svg>"
+            f"<div style='font-size:12px'>{label}<br>{escape(str(shape))}</div></div>")
+
+
+def shape_explorer_html(m, n, k, rows):
+    """The shape explorer: a block diagram of every product and a table of every shape."""
+    colours = {"forward": "#c6dbef", "backward": "#fdd0a2"}
+    names = {"Z1": ("W1", "X"), "Z2": ("W2", "A1"), "dW2": ("dZ2", "A1<sup>T</sup>"),
+             "dZ1": ("W2<sup>T</sup>", "dZ2"), "dW1": ("dZ1", "X<sup>T</sup>")}
+    sym = "<span style='font-size:18px;margin:0 2px;vertical-align:middle'>{}</span>".format
+    diagrams = []
+    for r in rows:
+        if r["left"] is None:
+            continue
+        a, b = names[r["name"]]
+        c = colours[r["phase"]]
+        line = _block(r["left"], c, a) + sym("&middot;") + _block(r["right"], c, b)
+        if r["broadcast"]:
+            line += sym("+") + _block(r["broadcast"], "#e5f5e0", "b" + r["name"][1] + " (broadcast)")
+        line += sym("=") + _block(r["result"], c, r["name"])
+        if r["name"] == "dZ1":
+            line += sym("&#8857;") + _block(r["result"], c, "&sigma;&prime;(Z1)")
+        diagrams.append(f"<div style='margin:4px 0'><b style='display:inline-block;width:90px'>{r['name']}</b>{line}</div>")
+    table = ["<table style='border-collapse:collapse;font-size:13px'><tr>" + "".join(
+        f"<th style='padding:2px 8px;text-align:left'>{h}</th>" for h in ("", "computed as", "product", "shape", "check")) + "</tr>"]
+    for r in rows:
+        product = (f"{r['left']} &middot; {r['right']} &rarr; ({r['left'][0]}, {r['right'][1]})"
+                   if r["left"] else "element-wise" if r["name"] in ("A1", "A2", "dZ2") else "sum over the n columns")
+        if r["broadcast"]:
+            product += f" + {r['broadcast']} broadcast"
+        check = f"same shape as {r['like'][0]} {r['like'][1]}" if r["like"] else ""
+        table.append(f"<tr style='background:{colours[r['phase']]}'>" + "".join(
+            f"<td style='padding:2px 8px'>{c}</td>" for c in
+            (f"<b>{r['name']}</b>", escape(r["formula"]), product, escape(str(r["result"])), check)) + "</tr>")
+    table.append("</table>")
+    return (f"<div style='{FONT};font-size:14px'><p style='margin:4px 0'>m = {m} features, n = {n} samples, "
+            f"k = {k} hidden units. Blue: forward; orange: backward; green: a bias broadcast over the n columns.</p>"
+            f"{''.join(diagrams)}{''.join(table)}</div>")

@@ -155,3 +155,39 @@ def _one_hot_like(labels, z):
     from .losses import one_hot
 
     return one_hot(np.asarray(labels), z.shape[0])
+
+
+def two_layer_shapes(m, n, k):
+    """Chapter 3. Every step of the two-layer network's forward and backward pass, with shapes.
+
+    m features, n samples, k hidden units (each >= 1). Returns a list of dicts, in order:
+      name: what is computed ("Z1", "dW2", ...); formula: how (plain text); phase: "forward"/"backward";
+      left, right: the two shapes of a matrix product (None where there is none);
+      result: the shape computed; broadcast: the shape added by broadcasting (b1, b2), or None;
+      like: for a gradient, the parameter whose shape it must have, and that parameter's shape.
+    The caller can check every product: left[1] == right[0] and result == (left[0], right[1]).
+    """
+    for name, v in (("m", m), ("n", n), ("k", k)):
+        if int(v) != v or v < 1:
+            raise ValueError(f"{name} must be a positive whole number; got {v!r}")
+    m, n, k = int(m), int(n), int(k)
+    row = lambda name, formula, phase, left=None, right=None, result=None, broadcast=None, like=None: {
+        "name": name, "formula": formula, "phase": phase, "left": left, "right": right,
+        "result": result, "broadcast": broadcast, "like": like}
+    return [
+        row("Z1", "W1 X + b1", "forward", (k, m), (m, n), (k, n), broadcast=(k, 1)),
+        row("A1", "sigma(Z1)", "forward", result=(k, n)),
+        row("Z2", "W2 A1 + b2", "forward", (1, k), (k, n), (1, n), broadcast=(1, 1)),
+        row("A2", "sigma(Z2)", "forward", result=(1, n)),
+        row("dZ2", "A2 - Y", "backward", result=(1, n)),
+        row("dW2", "1/n dZ2 A1^T", "backward", (1, n), (n, k), (1, k), like=("W2", (1, k))),
+        row("db2", "1/n sum(dZ2, axis=1, keepdims=True)", "backward", result=(1, 1), like=("b2", (1, 1))),
+        row("dZ1", "W2^T dZ2 * sigma'(Z1)", "backward", (k, 1), (1, n), (k, n)),
+        row("dW1", "1/n dZ1 X^T", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
+        row("db1", "1/n sum(dZ1, axis=1, keepdims=True)", "backward", result=(k, 1), like=("b1", (k, 1))),
+    ]
+
+
+def explorer_tour():
+    """(m, n, k) settings for the static shape explorer: small, then the chapter's data set."""
+    return [(2, 3, 2), (3, 5, 4), (4, 10, 3), (1, 1, 1), (30, 8, 16), (30, 426, 16)]

@@ -131,3 +131,38 @@ class BackpropWidget:
     def _ipython_display_(self):
         from IPython.display import display
         display(self.ui)
+
+
+def shape_explorer_stepper():
+    """Chapter 3. Static counterpart of ShapeExplorer: several (m, n, k) settings."""
+    frames, captions = [], []
+    for m, n, k in views.explorer_tour():
+        frames.append(draw.shape_explorer_html(m, n, k, views.two_layer_shapes(m, n, k)))
+        captions.append(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
+    return Stepper(frames, captions, title="Shape explorer")
+
+
+class ShapeExplorer:
+    """Chapter 3. Sliders for m, n, k; every product of the two-layer network with its shapes."""
+
+    def __init__(self, m=3, n=5, k=4):
+        import ipywidgets as w
+
+        self.m = w.IntSlider(value=m, min=1, max=64, description="m features")
+        self.n = w.IntSlider(value=n, min=1, max=512, description="n samples")
+        self.k = w.IntSlider(value=k, min=1, max=64, description="k hidden")
+        self.picture = w.HTML()
+        for control in (self.m, self.n, self.k):
+            control.observe(self.update, names="value")
+        self.ui = w.VBox([w.HBox([self.m, self.n, self.k]), self.picture])
+        self.update()
+
+    def update(self, change=None):
+        m, n, k = self.m.value, self.n.value, self.k.value
+        rows = views.two_layer_shapes(m, n, k)
+        self.picture.value = draw.shape_explorer_html(m, n, k, rows)
+        return rows
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)

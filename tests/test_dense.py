@@ -41,7 +41,7 @@ def test_dtype_kept_and_inputs_not_modified(rng, dtype):
 
 
 @pytest.mark.parametrize("W_shape, b_shape, a_shape, message", [
-    ((3, 2), (3, 1), (4, 5), r"W @ a_prev: shapes \(3, 2\) and \(4, 5\)"),
+    ((3, 2), (3, 1), (4, 5), r"W @ a_prev: \(3, 2\) and \(4, 5\) do not align"),
     ((3, 2), (2, 1), (2, 5), r"b must have shape \(3, 1\).*got \(2, 1\)"),
     ((3, 2), (3,), (2, 5), r"b must have shape \(3, 1\).*got \(3,\)"),
     ((3, 2), (3, 5), (2, 5), r"b must have shape \(3, 1\).*got \(3, 5\)"),
