@@ -87,6 +87,7 @@ lab: venv
 
 bench: venv
 	$(PY) benchmarks/widgets.py
+	$(PY) benchmarks/conv.py
 
 clean:
 	rm -rf _build _assets $(VENV) .pytest_cache

@@ -6,12 +6,16 @@ against SymPy and central finite differences.
 """
 from .activations import (identity, identity_prime, relu, relu_prime, sigmoid,
                           sigmoid_prime, softmax, tanh, tanh_prime)
+from .conv import (conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, convolve2d,
+                   correlate2d, rot180)
 from .dense import dense_backward, dense_forward
-from .gradcheck import GradCheck, gradient_check, numerical_gradient, relative_error
+from .gradcheck import (GradCheck, gradient_check, numerical_gradient, numerical_gradient_array,
+                        relative_error)
 from .losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
 from .network import backward, forward, init_params, layer_sizes
+from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .train import (Gradients, accuracy, evaluate, gradient_descent, loss_and_gradients,
-                    output_delta, output_layer)
+                    minibatches, output_delta, output_layer)
 
 __all__ = [
     "sigmoid", "sigmoid_prime", "relu", "relu_prime", "tanh", "tanh_prime",
@@ -20,6 +24,9 @@ __all__ = [
     "forward", "backward", "init_params", "layer_sizes",
     "mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy", "one_hot",
     "loss_and_gradients", "output_delta", "output_layer", "evaluate", "accuracy",
-    "gradient_descent", "Gradients",
-    "numerical_gradient", "relative_error", "gradient_check", "GradCheck",
+    "gradient_descent", "minibatches", "Gradients",
+    "numerical_gradient", "numerical_gradient_array", "relative_error", "gradient_check", "GradCheck",
+    "conv2d", "conv2d_backward", "conv2d_naive", "conv2d_backward_naive",
+    "correlate2d", "convolve2d", "rot180",
+    "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward",
 ]

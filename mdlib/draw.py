@@ -236,3 +236,90 @@ def shape_explorer_html(m, n, k, rows):
     return (f"<div style='{FONT};font-size:14px'><p style='margin:4px 0'>m = {m} features, n = {n} samples, "
             f"k = {k} hidden units. Blue: forward; orange: backward; green: a bias broadcast over the n columns.</p>"
             f"{''.join(diagrams)}{''.join(table)}</div>")
+
+
+PAIR_COLOURS = ["#fdae6b", "#9ecae1", "#a1d99b", "#bcbddc", "#fc9272", "#c7e9c0", "#dadaeb", "#fdd0a2", "#c6dbef"]
+
+
+def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label=""):
+    """A small matrix with its values; fills: {(r, c): colour}; marks: cells outlined in red;
+    offset: rows/columns of zero padding drawn hatched grey."""
+    import numpy as np
+
+    M = np.asarray(M)
+    rows, cols = M.shape
+    fills = fills or {}
+    w, h = cols * cell + 2, rows * cell + 2
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+             f'role="img" aria-label="{escape(label)}">']
+    for r in range(rows):
+        for c in range(cols):
+            pad = offset and (r < offset or c < offset or r >= rows - offset or c >= cols - offset)
+            fill = fills.get((r, c), "#eeeeee" if pad else "white")
+            parts.append(f'<rect x="{1 + c * cell}" y="{1 + r * cell}" width="{cell}" height="{cell}" '
+                         f'fill="{fill}" stroke="#666"/>')
+            parts.append(f'<text x="{1 + c * cell + cell / 2:.1f}" y="{1 + r * cell + cell * 0.6:.1f}" font-size="11" '
+                         f'text-anchor="middle" style="{FONT}" fill="{"#999" if pad else "black"}">{fmt.format(M[r, c])}</text>')
+    for r, c in marks:
+        parts.append(f'<rect x="{1 + c * cell + 1.5}" y="{1 + r * cell + 1.5}" width="{cell - 3}" height="{cell - 3}" '
+                     f'fill="none" stroke="{HIGHLIGHT}" stroke-width="3"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _captioned(title, svg):
+    return (f"<div style='display:inline-block;vertical-align:top;text-align:center;margin:0 10px 6px 0'>"
+            f"<div style='font-size:13px;margin-bottom:2px'>{title}</div>{svg}</div>")
+
+
+def conv_forward_html(view):
+    """Forward mode of the convolution stepper: the window of x that meets k, and y[i, j]."""
+    top, left, (KH, KW) = view["top"], view["left"], view["k"].shape
+    window = {(top + u, left + v): PAIR_COLOURS[(u * KW + v) % len(PAIR_COLOURS)] for u in range(KH) for v in range(KW)}
+    kernel = {(u, v): PAIR_COLOURS[(u * KW + v) % len(PAIR_COLOURS)] for u in range(KH) for v in range(KW)}
+    i, j = view["i"], view["j"]
+    sum_text = " + ".join(f"{xv:.3g}&times;{kv:.3g}" for _, _, xv, kv in view["terms"])
+    pad = f" (zero padding {view['padding']} shown grey)" if view["padding"] else ""
+    return (f"<div style='{FONT};font-size:14px'>"
+            f"<p style='margin:4px 0'>Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{view['stride']} + u, "
+            f"{j}&middot;{view['stride']} + v] k[u, v] = {sum_text} = <b>{view['value']:.4g}</b></p>"
+            + _captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=view["padding"], label="input"))
+            + _captioned("kernel k", grid_svg(view["k"], kernel, label="kernel"))
+            + _captioned("output y", grid_svg(view["y"], {(i, j): "#fdd49e"}, marks=[(i, j)], label="output"))
+            + "</div>")
+
+
+def conv_backward_html(view):
+    """Backward mode: which deltas dy[i, j] and kernel entries k[u, v] reach input cell (r, c)."""
+    dy_fill, k_fill = {}, {}
+    for n, (i, j, u, v, _, _) in enumerate(view["terms"]):
+        colour = PAIR_COLOURS[n % len(PAIR_COLOURS)]
+        dy_fill[(i, j)], k_fill[(u, v)] = colour, colour
+    r, c = view["r"], view["c"]
+    sum_text = " + ".join(f"{d:.3g}&times;{kv:.3g}" for *_, d, kv in view["terms"]) or "nothing: no window covers it"
+    return (f"<div style='{FONT};font-size:14px'>"
+            f"<p style='margin:4px 0'>Backward: dx[{r}, {c}] = &Sigma; dy[i, j] k[u, v] over i&middot;{view['stride']} + u "
+            f"&minus; {view['padding']} = {r}, j&middot;{view['stride']} + v &minus; {view['padding']} = {c}: "
+            f"{sum_text} = <b>{view['value']:.4g}</b> (pairs share a colour)</p>"
+            + _captioned("upstream delta dy", grid_svg(view["dy"], dy_fill, label="upstream delta"))
+            + _captioned("kernel k", grid_svg(view["k"], k_fill, label="kernel"))
+            + _captioned("input gradient dx", grid_svg(view["dx"], {(r, c): "#fdd49e"}, marks=[(r, c)], label="input gradient"))
+            + "</div>")
+
+
+def pool_html(view):
+    """The pooling router: the window of output (i, j), where its gradient lands, and dx."""
+    i, j = view["i"], view["j"]
+    window = {rc: "#deebf7" for rc in view["window"]}
+    routed = {(r, c): "#fdae6b" for r, c, _ in view["routes"]}
+    what = ("all of it goes to the window's first maximum" if view["mode"] == "max"
+            else f"each window cell gets dy / {view['size']}&sup2;")
+    amounts = ", ".join(f"x[{r}, {c}] gets {a:.3g}" for r, c, a in view["routes"])
+    return (f"<div style='{FONT};font-size:14px'>"
+            f"<p style='margin:4px 0'>{view['mode']} pooling, window {view['size']}&times;{view['size']}, stride {view['stride']}: "
+            f"dy[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}.</p>"
+            + _captioned("input x (window blue, receivers orange)", grid_svg(view["x"], {**window, **routed}, marks=view["window"], label="input"))
+            + _captioned(f"pooled y ({view['mode']})", grid_svg(view["y"], {(i, j): "#fdd49e"}, marks=[(i, j)], label="pooled"))
+            + _captioned("upstream dy", grid_svg(view["dy"], {(i, j): "#fdae6b"}, marks=[(i, j)], label="upstream"))
+            + _captioned("dx (summed over all windows)", grid_svg(view["dx"], routed, label="input gradient"))
+            + "</div>")

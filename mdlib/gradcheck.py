@@ -33,6 +33,37 @@ def numerical_gradient(f, x, eps=1e-6):
     return grad
 
 
+def numerical_gradient_array(f, x, dout, eps=1e-6):
+    """Gradient of sum(dout * f(x)) for an array-valued f, by central differences output by output.
+
+    Defined in Chapter 4. grad[i] = sum_j dout_j (f_j(x + eps e_i) - f_j(x - eps e_i)) / (2 eps):
+    subtracting before summing lets every output that x_i does not touch cancel exactly, so only
+    the rounding of the outputs it touches remains (the approach of CS231n's
+    eval_numerical_gradient_array). Also returns that rounding's scale, measured entry by entry:
+    noise[i] = eps_mach sum_j |dout_j| (|f_j(x + eps e_i)| + |f_j(x - eps e_i)|) / (2 eps) over the j that changed.
+    x is perturbed in place and restored. returns (grad, noise), both shaped like x.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}"
+                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    dout = np.asarray(dout)
+    grad, noise = np.zeros_like(x), np.zeros_like(x)
+    eps_mach = float(np.finfo(x.dtype).eps)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = np.array(f(x), dtype=np.float64)
+        x[i] = old - eps
+        minus = np.array(f(x), dtype=np.float64)
+        x[i] = old
+        if plus.shape != dout.shape:
+            raise ValueError(f"dout {dout.shape} must have the shape of f(x) {plus.shape}")
+        changed = plus != minus
+        grad[i] = np.sum(dout * (plus - minus)) / (2 * eps)
+        noise[i] = eps_mach * np.sum(np.abs(dout[changed]) * (np.abs(plus[changed]) + np.abs(minus[changed]))) / (2 * eps)
+    return grad, noise
+
+
 def relative_error(a, b):
     """max |a - b| / max(|a| + |b|, 1e-12), the largest over all elements."""
     a = np.asarray(a, dtype=np.float64)
@@ -48,28 +79,38 @@ class GradCheck(NamedTuple):
     ok: bool
     relative_error: float   # relative_error(grad, numeric): element-wise, as in the contract
     max_abs_error: float    # max |grad - numeric|
-    floor: float            # the rounding floor of the central difference, 4 eps_mach max(|f|, 1) / eps
+    floor: float            # the largest rounding floor of the central difference used in the check
     numeric: np.ndarray     # the central-difference gradient
 
 
-def gradient_check(f, x, grad, eps=1e-6, rtol=1e-7):
+def gradient_check(f, x, grad, eps=1e-6, rtol=1e-7, dout=None):
     """Compare an analytic gradient with central differences under the book's error model.
 
-    Defined in Chapter 2. A central difference computes (f(x + eps) - f(x - eps)) / (2 eps); each
-    value of f carries a rounding error of about eps_mach |f|, so the difference cannot resolve
-    gradient entries below about eps_mach |f| / eps (2e-10 for a cost near 1 in float64 with
-    eps = 1e-6). The check therefore asks, entry by entry, for
-        |grad - numeric| <= rtol (|grad| + |numeric|) + floor,   floor = 4 eps_mach max(|f(x)|, 1) / eps,
+    Defined in Chapter 2. A central difference (f(x + eps) - f(x - eps)) / (2 eps) cannot resolve
+    a change smaller than the rounding error of f itself, divided by eps. The check therefore
+    asks, entry by entry, for
+        |grad - numeric| <= rtol (|grad| + |numeric|) + floor,
     i.e. agreement to rtol relative, except where an entry is so small that the finite
-    difference itself cannot see it. A wrong gradient misses by far more than either term.
-    f: scalar function of x; x: float array (perturbed and restored); grad: array like x.
+    difference cannot see it. A wrong gradient misses by far more than either term.
+
+    Scalar f (dout None): floor = 4 eps_mach max(|f(x)|, 1) / eps, for an f whose rounding error
+        is about eps_mach |f| (2e-10 for a cost near 1 in float64 with eps = 1e-6).
+    Array-valued f with dout (Chapter 4): the gradient of sum(dout * f(x)), computed by
+        numerical_gradient_array, and floor = 4 x its measured rounding scale, entry by entry.
+        Use this when sum(dout * f(x)) would be a large sum that cancels.
+    x: float array (perturbed and restored); grad: array like x.
     returns GradCheck(ok, relative_error, max_abs_error, floor, numeric).
     """
     grad = np.asarray(grad)
     if grad.shape != np.shape(x):
         raise ValueError(f"grad {grad.shape} must have the shape of x {np.shape(x)}")
-    numeric = numerical_gradient(f, x, eps)
-    floor = 4 * float(np.finfo(x.dtype).eps) * max(abs(float(f(x))), 1.0) / eps
+    if dout is None:
+        numeric = numerical_gradient(f, x, eps)
+        floor = 4 * float(np.finfo(x.dtype).eps) * max(abs(float(f(x))), 1.0) / eps
+    else:
+        numeric, noise = numerical_gradient_array(f, x, dout, eps)
+        floor = 4 * noise
     diff = np.abs(grad - numeric)
     ok = bool(np.all(diff <= rtol * (np.abs(grad) + np.abs(numeric)) + floor))
-    return GradCheck(ok, relative_error(grad, numeric), float(diff.max(initial=0.0)), floor, numeric)
+    return GradCheck(ok, relative_error(grad, numeric), float(diff.max(initial=0.0)),
+                     float(np.max(floor)), numeric)

@@ -19,3 +19,28 @@ def training_curves(history, title=""):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def image_grid(images, titles=(), columns=8, title="", cmap="gray_r", symmetric=False):
+    """Chapter 4. Small images (n, H, W) side by side, e.g. learned kernels or misclassified digits.
+
+    symmetric: colour scale centred on 0 (for kernels, whose sign matters).
+    """
+    import math
+
+    import numpy as np
+
+    n = len(images)
+    rows = max(1, math.ceil(n / columns))
+    fig = Figure(figsize=(1.3 * min(n, columns), 1.5 * rows + (0.4 if title else 0)), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, min(n, columns))).ravel()
+    for ax in axes:
+        ax.axis("off")
+    for ax, image, caption in zip(axes, images, list(titles) + [""] * n):
+        limit = float(np.abs(image).max()) or 1.0
+        ax.imshow(image, cmap="RdBu_r" if symmetric else cmap,
+                  vmin=-limit if symmetric else None, vmax=limit if symmetric else None)
+        ax.set_title(caption, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -191,3 +191,92 @@ def two_layer_shapes(m, n, k):
 def explorer_tour():
     """(m, n, k) settings for the static shape explorer: small, then the chapter's data set."""
     return [(2, 3, 2), (3, 5, 4), (4, 10, 3), (1, 1, 1), (30, 8, 16), (30, 426, 16)]
+
+
+# --- Chapter 4: convolution stepper and pooling router (single 2-D channel) ----------------------
+
+def _as_2d(a, name):
+    a = np.asarray(a, dtype=float)
+    if a.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array; got shape {a.shape}")
+    return a
+
+
+def conv_forward_cell(x, k, i, j, stride=1, padding=0):
+    """Chapter 4. How output cell (i, j) of the cross-correlation of x with k is formed.
+
+    returns {x_padded, k, y (the whole output), i, j, top, left (window corner in x_padded),
+             terms: [(u, v, x_padded value, k value)] in row-major order, value: y[i, j]}.
+    """
+    from .conv import conv2d
+
+    x, k = _as_2d(x, "x"), _as_2d(k, "k")
+    y = conv2d(x[None, None], k[None, None], None, stride, padding)[0, 0]
+    if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
+        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape {y.shape}")
+    xp = np.pad(x, padding)
+    top, left = i * stride, j * stride
+    terms = [(u, v, float(xp[top + u, left + v]), float(k[u, v]))
+             for u in range(k.shape[0]) for v in range(k.shape[1])]
+    return {"x_padded": xp, "padding": padding, "stride": stride, "k": k, "y": y, "i": i, "j": j,
+            "top": top, "left": left, "terms": terms, "value": float(y[i, j])}
+
+
+def conv_backward_cell(x_shape, k, dy, r, c, stride=1, padding=0):
+    """Chapter 4. Which upstream deltas and kernel entries reach input cell (r, c).
+
+    dx[r, c] = sum of dy[i, j] k[u, v] over every (i, j, u, v) with i*s + u - p = r and
+    j*s + v - p = c: the full-convolution pattern. returns {dy, k, dx (the whole input
+    gradient, from mdlib.conv2d_backward), r, c, terms: [(i, j, u, v, dy value, k value)],
+    value: dx[r, c]}.
+    """
+    from .conv import conv2d_backward
+
+    k, dy = _as_2d(k, "k"), _as_2d(dy, "dy")
+    H, W = x_shape
+    if not (0 <= r < H and 0 <= c < W):
+        raise ValueError(f"input cell ({r}, {c}) is outside the input of shape {tuple(x_shape)}")
+    dx = conv2d_backward(dy[None, None], np.zeros((1, 1, H, W)), k[None, None], stride, padding)[0][0, 0]
+    terms = [(i, j, u, v, float(dy[i, j]), float(k[u, v]))
+             for i in range(dy.shape[0]) for j in range(dy.shape[1])
+             for u in range(k.shape[0]) for v in range(k.shape[1])
+             if i * stride + u - padding == r and j * stride + v - padding == c]
+    return {"dy": dy, "k": k, "dx": dx, "r": r, "c": c, "terms": terms, "value": float(dx[r, c]),
+            "stride": stride, "padding": padding}
+
+
+def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
+    """Chapter 4. Where the upstream gradient dy[i, j] lands in the pooling layer's input.
+
+    mode "max": all of it on the first maximum of the window (row-major); "avg": dy / size^2 on
+    every cell of the window. returns {x, dy, dx (the whole input gradient, from mdlib),
+    i, j, window: [(r, c)], routes: [(r, c, amount)], y: the pooled output}.
+    """
+    from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+
+    x, dy = _as_2d(x, "x"), _as_2d(dy, "dy")
+    stride = size if stride is None else stride
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+    forward, backward = (max_pool2d, max_pool2d_backward) if mode == "max" else (avg_pool2d, avg_pool2d_backward)
+    y = forward(x[None, None], size, stride)[0, 0]
+    if dy.shape != y.shape:
+        raise ValueError(f"dy must have the pooled output's shape {y.shape}; got {dy.shape}")
+    if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
+        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape {y.shape}")
+    dx = backward(dy[None, None], x[None, None], size, stride)[0, 0]
+    window = [(i * stride + u, j * stride + v) for u in range(size) for v in range(size)]
+    if mode == "max":
+        first = int(np.argmax([x[rc] for rc in window]))
+        routes = [(*window[first], float(dy[i, j]))]
+    else:
+        routes = [(r, c, float(dy[i, j]) / size**2) for r, c in window]
+    return {"x": x, "dy": dy, "dx": dx, "y": y, "i": i, "j": j, "window": window, "routes": routes,
+            "mode": mode, "size": size, "stride": stride}
+
+
+WORKED_EXAMPLE = {
+    "x": np.arange(1.0, 10.0).reshape(3, 3),          # any 3x3 input: the input gradient does not depend on it
+    "k": np.array([[0.2, 0.3], [0.5, 0.6]]),
+    "dy": np.array([[1.0, 1.0], [2.0, 3.0]]),
+}

@@ -4,6 +4,8 @@ Each widget is a few controls over one pure view function (mdlib.views) rendered
 mdlib.draw: the controls only parse, clamp and call. Defined with the chapter each one
 serves; the live ones need a running kernel, the steppers work in the static HTML.
 """
+import numpy as np
+
 from . import draw, views
 from .stepper import Stepper
 
@@ -162,6 +164,125 @@ class ShapeExplorer:
         rows = views.two_layer_shapes(m, n, k)
         self.picture.value = draw.shape_explorer_html(m, n, k, rows)
         return rows
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)
+
+
+CONV_EXAMPLES = {
+    "worked example: 3x3 input, 2x2 kernel": dict(x=views.WORKED_EXAMPLE["x"], k=views.WORKED_EXAMPLE["k"],
+                                                   dy=views.WORKED_EXAMPLE["dy"], stride=1, padding=0),
+    "4x4 input, 3x3 kernel, stride 2, padding 1": dict(
+        x=np.arange(16.0).reshape(4, 4) / 4, k=np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]),
+        dy=np.array([[1.0, -1.0], [0.5, 2.0]]), stride=2, padding=1),
+}
+
+
+def _conv_frame(example, mode, index):
+    e = CONV_EXAMPLES[example]
+    if mode == "forward":
+        OH = (e["x"].shape[0] + 2 * e["padding"] - e["k"].shape[0]) // e["stride"] + 1
+        OW = (e["x"].shape[1] + 2 * e["padding"] - e["k"].shape[1]) // e["stride"] + 1
+        i, j = divmod(index % (OH * OW), OW)
+        return draw.conv_forward_html(views.conv_forward_cell(e["x"], e["k"], i, j, e["stride"], e["padding"]))
+    H, W = e["x"].shape
+    r, c = divmod(index % (H * W), W)
+    return draw.conv_backward_html(views.conv_backward_cell((H, W), e["k"], e["dy"], r, c, e["stride"], e["padding"]))
+
+
+def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
+    """Chapter 4. Static counterpart of ConvWidget: every output cell forward, every input cell backward."""
+    e = CONV_EXAMPLES[example]
+    n_out = conv_output_cells(e)
+    frames, captions = [], []
+    for index in range(n_out):
+        frames.append(_conv_frame(example, "forward", index))
+        captions.append(f"Forward, output cell {index + 1} of {n_out}: slide the kernel, multiply, add.")
+    n_in = e["x"].size
+    for index in range(n_in):
+        frames.append(_conv_frame(example, "backward", index))
+        captions.append(f"Backward, input cell {index + 1} of {n_in}: the deltas and kernel entries that reach it.")
+    return Stepper(frames, captions, title=f"Convolution stepper ({example})")
+
+
+def conv_output_cells(e):
+    OH = (e["x"].shape[0] + 2 * e["padding"] - e["k"].shape[0]) // e["stride"] + 1
+    OW = (e["x"].shape[1] + 2 * e["padding"] - e["k"].shape[1]) // e["stride"] + 1
+    return OH * OW
+
+
+class ConvWidget:
+    """Chapter 4. Slide the kernel (forward) or pick an input cell and see what reaches it (backward)."""
+
+    def __init__(self, example="worked example: 3x3 input, 2x2 kernel", mode="backward", cell=4):
+        import ipywidgets as w
+
+        self.example = w.Dropdown(options=list(CONV_EXAMPLES), value=example, description="example",
+                                  layout=w.Layout(width="420px"))
+        self.mode = w.ToggleButtons(options=["forward", "backward"], value=mode, description="mode")
+        self.cell = w.IntSlider(value=cell, min=0, max=self._cells() - 1, description="cell")
+        self.picture = w.HTML()
+        for control in (self.example, self.mode, self.cell):
+            control.observe(self.update, names="value")
+        self.ui = w.VBox([self.example, w.HBox([self.mode, self.cell]), self.picture])
+        self.update()
+
+    def _cells(self):
+        e = CONV_EXAMPLES[self.example.value]
+        return conv_output_cells(e) if self.mode.value == "forward" else e["x"].size
+
+    def update(self, change=None):
+        self.cell.max = self._cells() - 1          # may clamp the value, which re-enters once
+        self.picture.value = _conv_frame(self.example.value, self.mode.value, self.cell.value)
+        return self.picture.value
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)
+
+
+POOL_EXAMPLE = {"x": np.array([[1.0, 3.0, 2.0, 0.5], [4.0, 2.0, 2.0, 1.0], [0.0, 5.0, 5.0, 3.0], [1.0, 2.0, 4.0, 6.0]]),
+                "dy2": np.array([[1.0, 2.0], [3.0, 4.0]]),
+                "dy1": np.arange(1.0, 10.0).reshape(3, 3)}
+
+
+def _pool_frame(mode, stride, index):
+    dy = POOL_EXAMPLE["dy2"] if stride == 2 else POOL_EXAMPLE["dy1"]
+    i, j = divmod(index % dy.size, dy.shape[1])
+    return draw.pool_html(views.pool_route(POOL_EXAMPLE["x"], dy, i, j, 2, stride, mode))
+
+
+def pool_stepper():
+    """Chapter 4. Static counterpart of PoolWidget: max and average, stride 2 and overlapping stride 1."""
+    frames, captions = [], []
+    for mode, stride in (("max", 2), ("avg", 2), ("max", 1)):
+        n = (POOL_EXAMPLE["dy2"] if stride == 2 else POOL_EXAMPLE["dy1"]).size
+        for index in range(n):
+            frames.append(_pool_frame(mode, stride, index))
+            captions.append(f"{mode} pooling, stride {stride}: output cell {index + 1} of {n}.")
+    return Stepper(frames, captions, title="Pooling router")
+
+
+class PoolWidget:
+    """Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream gradient lands."""
+
+    def __init__(self, mode="max", stride=2, cell=0):
+        import ipywidgets as w
+
+        self.mode = w.ToggleButtons(options=["max", "avg"], value=mode, description="pooling")
+        self.stride = w.IntSlider(value=stride, min=1, max=2, description="stride")
+        self.cell = w.IntSlider(value=cell, min=0, max=3 if stride == 2 else 8, description="cell")
+        self.picture = w.HTML()
+        for control in (self.mode, self.stride, self.cell):
+            control.observe(self.update, names="value")
+        self.ui = w.VBox([w.HBox([self.mode, self.stride, self.cell]), self.picture])
+        self.update()
+
+    def update(self, change=None):
+        self.cell.max = 3 if self.stride.value == 2 else 8
+        self.picture.value = _pool_frame(self.mode.value, self.stride.value, self.cell.value)
+        return self.picture.value
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -49,3 +49,37 @@ def test_gradient_check_floor_scales_with_f_and_dtype():
     assert check.ok and check.floor == pytest.approx(4 * np.finfo(float).eps * 5e3 / 1e-6)
     with pytest.raises(ValueError, match=r"grad \(3,\) must have the shape of x \(2,\)"):
         mdlib.gradient_check(np.sum, x, np.ones(3))
+
+
+def test_array_mode_beats_a_cancelling_scalar_sum(rng):
+    # sum(dy * y) for a conv layer is a large sum that nearly cancels; differencing outputs first
+    # keeps the numerical gradient accurate where the scalar form loses digits.
+    x, w = rng.normal(size=(2, 2, 6, 6)), rng.normal(size=(3, 2, 3, 3))
+    dy = rng.normal(size=(2, 3, 4, 4))
+    dx = mdlib.conv2d_backward(dy, x, w)[0]
+    array_mode = mdlib.gradient_check(lambda v: mdlib.conv2d(v, w), x, dx, dout=dy)
+    scalar_fd = mdlib.numerical_gradient(lambda v: np.sum(dy * mdlib.conv2d(v, w)), x.copy())
+    assert array_mode.ok
+    assert array_mode.max_abs_error < np.abs(dx - scalar_fd).max()
+    for wrong in (dx * 1.001, np.swapaxes(dx, 2, 3), dx + 1e-6):
+        assert not mdlib.gradient_check(lambda v: mdlib.conv2d(v, w), x, wrong, dout=dy).ok
+
+
+def test_numerical_gradient_array_restores_x_and_checks_dout():
+    x = np.array([1.0, 2.0, 3.0])
+    g, noise = mdlib.numerical_gradient_array(lambda v: v ** 2, x, np.array([1.0, 0.0, 2.0]))
+    np.testing.assert_allclose(g, [2.0, 0.0, 12.0], rtol=1e-8)
+    assert noise[1] == 0.0 and noise[0] > 0            # the entry no weighted output depends on has no noise
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"dout \(2,\) must have the shape of f\(x\) \(3,\)"):
+        mdlib.numerical_gradient_array(lambda v: v, x, np.ones(2))
+
+
+def test_minibatches_cover_every_sample_once_in_nearly_equal_batches(rng):
+    for N, B in [(1347, 16), (10, 3), (5, 10), (7, 1)]:
+        batches = mdlib.minibatches(N, B, rng)
+        sizes = [len(b) for b in batches]
+        assert sorted(np.concatenate(batches).tolist()) == list(range(N))
+        assert len(batches) == -(-N // B) and max(sizes) - min(sizes) <= 1 and max(sizes) <= B
+    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1; got 0"):
+        mdlib.minibatches(10, 0, rng)

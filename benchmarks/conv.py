@@ -1,0 +1,81 @@
+"""Speed of mdlib's convolution, as ratios measured in one run (no assertions: shared machines).
+
+1. fast conv2d + conv2d_backward versus the naive loops (target: at least 20x faster) on
+   x 4x3x16x16, 8 maps 3x3, padding 1;
+2. with PyTorch installed (make torch), fast forward+backward time / torch's CPU forward+backward
+   (target: at most 3x, aim 1.5x) on the three shapes of Chapter 4's issue, in float32 and float64.
+Each figure is the median of repeated runs, interleaved so that a slow moment hits both sides.
+Usage: .venv/bin/python benchmarks/conv.py
+"""
+import statistics
+import time
+
+import numpy as np
+
+import mdlib
+
+
+def median_seconds(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def interleaved(fns, repeats, rounds=5):
+    """Median over rounds of each function's median time, alternating the functions."""
+    results = [[] for _ in fns]
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            results[i].append(median_seconds(fn, repeats))
+    return [statistics.median(r) for r in results]
+
+
+def mdlib_step(x, w, b, stride, padding):
+    def run():
+        y = mdlib.conv2d(x, w, b, stride, padding)
+        mdlib.conv2d_backward(np.ones_like(y), x, w, stride, padding)
+    return run
+
+
+def main():
+    rng = np.random.default_rng(0)
+    print(f"numpy {np.__version__}")
+    x, w, b = rng.normal(size=(4, 3, 16, 16)), rng.normal(size=(8, 3, 3, 3)), rng.normal(size=8)
+
+    def naive():
+        y = mdlib.conv2d_naive(x, w, b, 1, 1)
+        mdlib.conv2d_backward_naive(np.ones_like(y), x, w, 1, 1)
+
+    t_naive, t_fast = interleaved([naive, mdlib_step(x, w, b, 1, 1)], repeats=3, rounds=3)
+    print(f"naive / fast, x 4x3x16x16, 8 maps 3x3, padding 1, forward+backward: "
+          f"{t_naive * 1e3:.1f} ms / {t_fast * 1e3:.2f} ms = {t_naive / t_fast:.0f}x (target >= 20x)")
+
+    try:
+        import torch
+    except ImportError:
+        print("torch is not installed (make torch): no PyTorch ratios")
+        return
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    cases = [((64, 1, 8, 8), 8, 1, 1), ((64, 3, 32, 32), 16, 1, 1), ((32, 16, 16, 16), 32, 2, 1)]
+    for dtype in (np.float32, np.float64):
+        for shape, F, stride, padding in cases:
+            x = rng.normal(size=shape).astype(dtype)
+            w = rng.normal(size=(F, shape[1], 3, 3)).astype(dtype)
+            b = rng.normal(size=F).astype(dtype)
+            tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+
+            def torch_step():
+                y = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
+                y.backward(torch.ones_like(y))
+
+            t_ours, t_torch = interleaved([mdlib_step(x, w, b, stride, padding), torch_step], repeats=10)
+            print(f"{np.dtype(dtype).name:7s} x {'x'.join(map(str, shape)):10s} {F:2d} maps 3x3 stride {stride} pad {padding}: "
+                  f"mdlib {t_ours * 1e3:7.2f} ms, torch {t_torch * 1e3:7.2f} ms, ratio {t_ours / t_torch:.2f}x "
+                  f"(target <= 3x, aim 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

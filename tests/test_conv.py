@@ -1,0 +1,285 @@
+"""Chapter 4 kernels: naive == fast, finite differences, SciPy, PyTorch (when installed), bad input."""
+import numpy as np
+import pytest
+import scipy.signal
+
+import mdlib
+from mdlib import views
+
+
+def random_conv_case(rng):
+    while True:
+        N, C, F = (int(v) for v in rng.integers(1, 4, size=3))
+        H, W = (int(v) for v in rng.integers(2, 9, size=2))
+        KH, KW = (int(v) for v in rng.integers(1, 4, size=2))
+        stride, padding = int(rng.integers(1, 4)), int(rng.integers(0, 3))
+        if KH <= H + 2 * padding and KW <= W + 2 * padding:
+            return (rng.normal(size=(N, C, H, W)), rng.normal(size=(F, C, KH, KW)), rng.normal(size=F), stride, padding)
+
+
+def test_fast_equals_naive_on_random_cases(rng):
+    for _ in range(25):
+        x, w, b, s, p = random_conv_case(rng)
+        y = mdlib.conv2d(x, w, b, s, p)
+        OH, OW = (x.shape[2] + 2 * p - w.shape[2]) // s + 1, (x.shape[3] + 2 * p - w.shape[3]) // s + 1
+        assert y.shape == (x.shape[0], w.shape[0], OH, OW)
+        assert mdlib.relative_error(y, mdlib.conv2d_naive(x, w, b, s, p)) < 1e-9
+        dy = rng.normal(size=y.shape)
+        for fast, naive in zip(mdlib.conv2d_backward(dy, x, w, s, p), mdlib.conv2d_backward_naive(dy, x, w, s, p)):
+            assert fast.shape == naive.shape and mdlib.relative_error(fast, naive) < 1e-9
+
+
+def test_backward_matches_finite_differences(rng):
+    for _ in range(6):
+        x, w, b, s, p = random_conv_case(rng)
+        y = mdlib.conv2d(x, w, b, s, p)
+        dy = rng.normal(size=y.shape)
+        dx, dw, db = mdlib.conv2d_backward(dy, x, w, s, p)
+        assert mdlib.gradient_check(lambda v: mdlib.conv2d(v, w, b, s, p), x, dx, dout=dy).ok
+        assert mdlib.gradient_check(lambda v: mdlib.conv2d(x, v, b, s, p), w, dw, dout=dy).ok
+        assert mdlib.gradient_check(lambda v: mdlib.conv2d(x, w, v, s, p), b, db, dout=dy).ok
+
+
+def test_unreached_input_gets_zero_gradient():
+    x, w = np.ones((1, 1, 5, 5)), np.ones((1, 1, 2, 2))
+    dx, _, _ = mdlib.conv2d_backward(np.ones((1, 1, 2, 2)), x, w, stride=2)   # windows cover rows/cols 0..3
+    assert np.all(dx[0, 0, 4, :] == 0) and np.all(dx[0, 0, :, 4] == 0) and np.all(dx[0, 0, :4, :4] == 1)
+
+
+def test_worked_example_exactly():
+    k = np.array([[0.2, 0.3], [0.5, 0.6]])
+    d = np.array([[1.0, 1.0], [2.0, 3.0]])
+    expected = np.array([[0.2, 0.5, 0.3], [0.9, 2.3, 1.5], [1.0, 2.7, 1.8]])
+    np.testing.assert_allclose(mdlib.convolve2d(d, k, "full"), expected, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(mdlib.correlate2d(np.pad(d, 1), mdlib.rot180(k)), expected, rtol=0, atol=1e-15)
+    dx = mdlib.conv2d_backward(d[None, None], np.zeros((1, 1, 3, 3)), k[None, None])[0][0, 0]
+    np.testing.assert_allclose(dx, expected, rtol=0, atol=1e-15)
+    assert dx[1, 1] == pytest.approx(1 * 0.6 + 1 * 0.5 + 2 * 0.3 + 3 * 0.2)
+
+
+@pytest.mark.parametrize("mode", ["valid", "full"])
+def test_correlate_and_convolve_match_scipy(rng, mode):
+    for _ in range(10):
+        a = rng.normal(size=tuple(rng.integers(3, 8, size=2)))
+        k = rng.normal(size=tuple(rng.integers(1, 4, size=2)))
+        np.testing.assert_allclose(mdlib.correlate2d(a, k, mode), scipy.signal.correlate2d(a, k, mode), atol=1e-12)
+        np.testing.assert_allclose(mdlib.convolve2d(a, k, mode), scipy.signal.convolve2d(a, k, mode), atol=1e-12)
+
+
+def test_rot180():
+    k = np.arange(12.0).reshape(2, 2, 3)
+    r = mdlib.rot180(k)
+    np.testing.assert_array_equal(r[1], [[11, 10, 9], [8, 7, 6]])
+    np.testing.assert_array_equal(mdlib.rot180(r), k)
+    r[0, 0, 0] = -1
+    assert k[1, 1, 2] == 11                      # a new array: the input is untouched
+    with pytest.raises(ValueError, match=r"at least 2 dimensions; got shape \(3,\)"):
+        mdlib.rot180(np.ones(3))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("fn", ["conv2d", "conv2d_naive"])
+def test_conv_dtype_kept_and_inputs_not_modified(rng, dtype, fn):
+    x, w, b = (rng.normal(size=s).astype(dtype) for s in [(2, 3, 5, 5), (4, 3, 3, 3), (4,)])
+    copies = [v.copy() for v in (x, w, b)]
+    y = getattr(mdlib, fn)(x, w, b, 2, 1)
+    dy = np.ones_like(y)
+    grads = getattr(mdlib, fn.replace("conv2d", "conv2d_backward"))(dy, x, w, 2, 1)
+    assert y.dtype == dtype and all(g.dtype == dtype for g in grads)
+    for v, c in zip((x, w, b), copies):
+        np.testing.assert_array_equal(v, c)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: mdlib.conv2d(np.ones((3, 5, 5)), np.ones((1, 3, 2, 2))), r"x must be 4-D \(N, C, H, W\); got shape \(3, 5, 5\)"),
+    (lambda: mdlib.conv2d(np.ones((1, 3, 5, 5)), np.ones((3, 2, 2))), r"w must be 4-D .*\(3, 2, 2\)"),
+    (lambda: mdlib.conv2d(np.ones((1, 3, 5, 5)), np.ones((2, 4, 2, 2))), r"channels differ: x \(1, 3, 5, 5\) has C = 3, w \(2, 4, 2, 2\) has C = 4"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 4, 4))), r"kernel \(4, 4\) is larger than the padded input \(3, 3\)"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 6, 6)), padding=1), r"kernel \(6, 6\) is larger than the padded input \(5, 5\)"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), stride=0), "stride must be a whole number >= 1; got 0"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), padding=-1), "padding must be a whole number >= 0; got -1"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), stride=1.5), "stride .* got 1.5"),
+    (lambda: mdlib.conv2d(np.ones((1, 1, 3, 3)), np.ones((2, 1, 2, 2)), b=np.ones(3)), r"b must have shape \(F,\) = \(2,\).*got \(3,\)"),
+    (lambda: mdlib.conv2d_backward(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))),
+     r"dy must have the forward output's shape \(1, 1, 2, 2\); got \(1, 1, 3, 3\)"),
+    (lambda: mdlib.conv2d_backward_naive(np.ones((1, 2, 2, 2)), np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))),
+     r"dy must have the forward output's shape \(1, 1, 2, 2\); got \(1, 2, 2, 2\)"),
+    (lambda: mdlib.correlate2d(np.ones((2, 2)), np.ones((3, 3))), r"kernel k \(3, 3\) is larger than a \(2, 2\)"),
+    (lambda: mdlib.correlate2d(np.ones((4, 4)), np.ones((2, 2)), "same"), "mode must be 'valid' or 'full'; got 'same'"),
+    (lambda: mdlib.convolve2d(np.ones((1, 4, 4)), np.ones((2, 2))), r"two 2-D arrays; got a \(1, 4, 4\)"),
+])
+def test_bad_input_names_the_shapes(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --- pooling ----------------------------------------------------------------------------------
+
+def pool_backward_loops(dy, x, size, stride, mode):
+    dx = np.zeros_like(x)
+    N, C, OH, OW = dy.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    win = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+                    if mode == "max":
+                        u, v = np.unravel_index(np.argmax(win), win.shape)   # first maximum, row-major
+                        dx[n, c, i * stride + u, j * stride + v] += dy[n, c, i, j]
+                    else:
+                        dx[n, c, i * stride:i * stride + size, j * stride:j * stride + size] += dy[n, c, i, j] / size**2
+    return dx
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pooling_matches_loops_and_finite_differences(rng, mode):
+    forward = getattr(mdlib, f"{mode}_pool2d")
+    backward = getattr(mdlib, f"{mode}_pool2d_backward")
+    for _ in range(15):
+        size, stride = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        x = rng.normal(size=(2, 2) + tuple(int(v) for v in rng.integers(size, 9, size=2)))
+        y = forward(x, size, stride)
+        assert y.shape[2:] == ((x.shape[2] - size) // stride + 1, (x.shape[3] - size) // stride + 1)
+        dy = rng.normal(size=y.shape)
+        dx = backward(dy, x, size, stride)
+        np.testing.assert_allclose(dx, pool_backward_loops(dy, x, size, stride, mode), atol=1e-12)
+        assert mdlib.gradient_check(lambda v: forward(v, size, stride), x, dx, dout=dy).ok
+
+
+def test_max_pool_ties_go_to_the_first_maximum_and_overlaps_sum():
+    x = np.array([[[[1.0, 1.0, 0.0], [1.0, 0.0, 2.0], [0.0, 0.0, 2.0]]]])
+    dx = mdlib.max_pool2d_backward(np.ones((1, 1, 2, 2)), x, size=2, stride=1)
+    # windows: top-left tie -> (0,0); top-right {1,0,0,2} -> (1,2); bottom-left tie of 1 -> (1,0); bottom-right 2s -> (1,2)
+    np.testing.assert_array_equal(dx[0, 0], [[1, 0, 0], [1, 0, 2], [0, 0, 0]])
+    assert mdlib.max_pool2d(x, 2, 1)[0, 0].tolist() == [[1, 2], [1, 2]]
+
+
+def test_avg_pool_backward_is_kronecker_up_sampling(rng):
+    x, dy = rng.normal(size=(2, 3, 6, 4)), rng.normal(size=(2, 3, 3, 2))
+    np.testing.assert_allclose(mdlib.avg_pool2d_backward(dy, x), np.kron(dy, np.ones((1, 1, 2, 2)) / 4))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pool_dtype_kept_and_input_not_modified(rng, dtype):
+    x = rng.normal(size=(1, 2, 4, 4)).astype(dtype)
+    x0 = x.copy()
+    for mode in ("max", "avg"):
+        y = getattr(mdlib, f"{mode}_pool2d")(x)
+        dx = getattr(mdlib, f"{mode}_pool2d_backward")(np.ones_like(y), x)
+        assert y.dtype == dtype and dx.dtype == dtype
+    np.testing.assert_array_equal(x, x0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: mdlib.max_pool2d(np.ones((4, 4))), r"x must be 4-D \(N, C, H, W\); got shape \(4, 4\)"),
+    (lambda: mdlib.avg_pool2d(np.ones((1, 1, 3, 3)), size=4), r"window 4x4 is larger than the input \(3, 3\)"),
+    (lambda: mdlib.max_pool2d(np.ones((1, 1, 3, 3)), size=0), "size must be a whole number >= 1; got 0"),
+    (lambda: mdlib.avg_pool2d(np.ones((1, 1, 3, 3)), stride=0), "stride must be a whole number >= 1; got 0"),
+    (lambda: mdlib.max_pool2d_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 6, 6))),
+     r"dy must have the forward output's shape \(1, 1, 3, 3\); got \(1, 1, 2, 2\)"),
+    (lambda: mdlib.avg_pool2d_backward(np.ones((1, 2, 3, 3)), np.ones((1, 1, 6, 6))), r"\(1, 1, 3, 3\); got \(1, 2, 3, 3\)"),
+])
+def test_pool_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --- PyTorch, when installed (make torch) ---------------------------------------------------------
+
+def test_conv_and_pool_match_torch(rng):
+    torch = pytest.importorskip("torch")
+    F_ = torch.nn.functional
+    for _ in range(20):
+        x, w, b, s, p = random_conv_case(rng)
+        tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+        ty = F_.conv2d(tx, tw, tb, stride=s, padding=p)
+        dy = rng.normal(size=tuple(ty.shape))
+        ty.backward(torch.tensor(dy))
+        assert mdlib.relative_error(mdlib.conv2d(x, w, b, s, p), ty.detach().numpy()) < 1e-9
+        for ours, theirs in zip(mdlib.conv2d_backward(dy, x, w, s, p), (tx.grad, tw.grad, tb.grad)):
+            assert mdlib.relative_error(ours, theirs.numpy()) < 1e-9
+    for _ in range(20):
+        size, stride = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        x = rng.normal(size=(2, 3) + tuple(int(v) for v in rng.integers(size, 9, size=2)))
+        for mode, tf in (("max", F_.max_pool2d), ("avg", F_.avg_pool2d)):
+            tx = torch.tensor(x, requires_grad=True)
+            ty = tf(tx, size, stride)
+            dy = rng.normal(size=tuple(ty.shape))
+            ty.backward(torch.tensor(dy))
+            assert mdlib.relative_error(getattr(mdlib, f"{mode}_pool2d")(x, size, stride), ty.detach().numpy()) < 1e-9
+            dx = getattr(mdlib, f"{mode}_pool2d_backward")(dy, x, size, stride)
+            assert mdlib.relative_error(dx, tx.grad.numpy()) < 1e-9
+
+
+def test_max_pool_ties_match_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array([[[[1.0, 1.0, 0.0, 3.0], [1.0, 0.0, 3.0, 3.0], [2.0, 2.0, 0.0, 0.0], [2.0, 2.0, 0.0, 0.0]]]])
+    for stride in (1, 2):
+        tx = torch.tensor(x, requires_grad=True)
+        ty = torch.nn.functional.max_pool2d(tx, 2, stride)
+        ty.backward(torch.ones_like(ty))
+        np.testing.assert_array_equal(mdlib.max_pool2d_backward(np.ones(tuple(ty.shape)), x, 2, stride), tx.grad.numpy())
+
+
+# --- widget views -------------------------------------------------------------------------------
+
+def test_conv_backward_cell_sums_to_the_kernel_gradient(rng):
+    for _ in range(30):
+        H, W = (int(v) for v in rng.integers(2, 7, size=2))
+        KH, KW = (int(v) for v in rng.integers(1, 4, size=2))
+        s, p = int(rng.integers(1, 3)), int(rng.integers(0, 2))
+        if KH > H + 2 * p or KW > W + 2 * p:
+            continue
+        k = rng.normal(size=(KH, KW))
+        OH, OW = (H + 2 * p - KH) // s + 1, (W + 2 * p - KW) // s + 1
+        dy = rng.normal(size=(OH, OW))
+        r, c = int(rng.integers(0, H)), int(rng.integers(0, W))
+        view = views.conv_backward_cell((H, W), k, dy, r, c, s, p)
+        assert sum(d * kv for *_, d, kv in view["terms"]) == pytest.approx(view["value"], abs=1e-12)
+        for i, j, u, v, _, _ in view["terms"]:
+            assert i * s + u - p == r and j * s + v - p == c
+
+
+def test_conv_forward_cell(rng):
+    x, k = rng.normal(size=(5, 4)), rng.normal(size=(2, 3))
+    view = views.conv_forward_cell(x, k, 1, 1, stride=2, padding=1)
+    assert sum(xv * kv for _, _, xv, kv in view["terms"]) == pytest.approx(view["value"])
+    assert view["y"].shape == ((5 + 2 - 2) // 2 + 1, (4 + 2 - 3) // 2 + 1)
+    with pytest.raises(ValueError, match=r"output cell \(9, 0\) is outside the output of shape \(3, 2\)"):
+        views.conv_forward_cell(x, k, 9, 0, stride=2, padding=1)
+
+
+def test_worked_example_centre_terms():
+    e = views.WORKED_EXAMPLE
+    view = views.conv_backward_cell((3, 3), e["k"], e["dy"], 1, 1)
+    assert [(d, kv) for *_, d, kv in view["terms"]] == [(1.0, 0.6), (1.0, 0.5), (2.0, 0.3), (3.0, 0.2)]
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool_route_adds_up_to_dx(rng, mode):
+    x = rng.normal(size=(4, 5))
+    for stride in (1, 2):
+        y_shape = ((4 - 2) // stride + 1, (5 - 2) // stride + 1)
+        dy = rng.normal(size=y_shape)
+        total = np.zeros_like(x)
+        for i in range(y_shape[0]):
+            for j in range(y_shape[1]):
+                for r, c, amount in views.pool_route(x, dy, i, j, 2, stride, mode)["routes"]:
+                    total[r, c] += amount
+        np.testing.assert_allclose(total, views.pool_route(x, dy, 0, 0, 2, stride, mode)["dx"])
+
+
+def test_ch4_widgets_and_steppers():
+    from mdlib.widgets import CONV_EXAMPLES, ConvWidget, PoolWidget, conv_stepper, pool_stepper
+
+    w = ConvWidget(mode="backward", cell=4)
+    assert "2.3" in w.picture.value
+    w.mode.value = "forward"
+    assert w.cell.max == 3 and "Forward" in w.picture.value
+    w.example.value = list(CONV_EXAMPLES)[1]
+    assert w.cell.max == 3
+    p = PoolWidget(stride=1)
+    p.cell.value = 8
+    p.stride.value = 2
+    assert p.cell.value == 3 and "stride 2" in p.picture.value
+    assert len(conv_stepper().frames) == 4 + 9 and len(pool_stepper().frames) == 4 + 4 + 9
