@@ -60,6 +60,14 @@ browser-deps:
 	    echo "The browser test needs Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
 	  fi; \
 	fi
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing a CJK font (fonts-noto-cjk) for the glossary's Chinese"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "The browser test needs a CJK font: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
+	  fi; \
+	fi
 	@command -v unshare >/dev/null && command -v ip >/dev/null || \
 	  { echo "The browser test needs unshare (util-linux) and ip (iproute2)" >&2; exit 1; }
 

@@ -10,7 +10,7 @@ from .conv import (conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive,
                    correlate2d, rot180)
 from .dense import dense_backward, dense_forward
 from .gradcheck import (GradCheck, gradient_check, numerical_gradient, numerical_gradient_array,
-                        relative_error)
+                        numerical_gradient_forward, relative_error)
 from .losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
 from .network import backward, forward, init_params, layer_sizes
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
@@ -25,7 +25,7 @@ __all__ = [
     "mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy", "one_hot",
     "loss_and_gradients", "output_delta", "output_layer", "evaluate", "accuracy",
     "gradient_descent", "minibatches", "Gradients",
-    "numerical_gradient", "numerical_gradient_array", "relative_error", "gradient_check", "GradCheck",
+    "numerical_gradient", "numerical_gradient_array", "numerical_gradient_forward", "relative_error", "gradient_check", "GradCheck",
     "conv2d", "conv2d_backward", "conv2d_naive", "conv2d_backward_naive",
     "correlate2d", "convolve2d", "rot180",
     "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward",

@@ -33,6 +33,23 @@ def numerical_gradient(f, x, eps=1e-6):
     return grad
 
 
+def numerical_gradient_forward(f, x, eps=1e-6):
+    """Forward-difference gradient (f(x + eps e_i) - f(x)) / eps: the one-sided cousin of
+    numerical_gradient, with an error of order eps instead of eps^2. Defined in the appendix on
+    gradient checking, which compares the two; x is perturbed in place and restored.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}")
+    f0 = float(f(x))
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        grad[i] = (float(f(x)) - f0) / eps
+        x[i] = old
+    return grad
+
+
 def numerical_gradient_array(f, x, dout, eps=1e-6):
     """Gradient of sum(dout * f(x)) for an array-valued f, by central differences output by output.
 

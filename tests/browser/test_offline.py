@@ -119,3 +119,59 @@ def test_page_works_offline(browser, base_url, page_path):
         stepper.screenshot(path=str(ARTIFACTS / f"{page_path.replace('/', '__')}.stepper{i}.png"))
     assert not errors, f"{page_path} script errors after interaction: {errors}"
     context.close()
+
+
+CHAPTERS = ["book/01_notation.html", "book/02_backprop.html", "book/03_two_layer_shapes.html", "book/04_conv_pool.html"]
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_exercise_solutions_are_closed_toggles_that_open(browser, base_url, page_path):
+    page = browser.new_page()
+    page.goto(base_url + page_path, wait_until="load")
+    dropdowns = page.locator("details.sd-dropdown")
+    code = page.locator("details.hide")
+    n = dropdowns.count()
+    assert 3 <= n <= 5 and code.count() == n, f"{page_path}: {n} solution dropdowns, {code.count()} hidden solution cells"
+    for i in range(n):
+        assert dropdowns.nth(i).get_attribute("open") is None and code.nth(i).get_attribute("open") is None
+    dropdowns.nth(0).locator("summary").click()
+    code.nth(0).locator("summary").click()
+    assert dropdowns.nth(0).get_attribute("open") is not None and code.nth(0).get_attribute("open") is not None
+    assert "assert" in code.nth(0).inner_text()
+    page.close()
+
+
+def test_glossary_chinese_is_rendered_by_a_cjk_font(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "book/A2_glossary.html", wait_until="load")
+    page.evaluate("""() => { const cell = Array.from(document.querySelectorAll('td'))
+                                   .find(td => td.textContent.trim() === '反向传播');
+                             cell.id = 'cjk-probe'; cell.scrollIntoView(); }""")
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#cjk-probe"})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#cjk-probe").screenshot(path=str(ARTIFACTS / "glossary-cjk-cell.png"))
+    cjk_glyphs = sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"])
+    assert cjk_glyphs == 4, f"the 4 glyphs of 反向传播 were rendered by {fonts}, not by a CJK font"
+    context.close()
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("反向传播", ["A2_glossary"]),
+    ("卷积核", ["A2_glossary"]),
+    ("backpropagation", ["02_backprop", "A2_glossary"]),
+    ("kernel", ["04_conv_pool", "A2_glossary"]),
+])
+def test_search_finds_terms_in_both_languages(browser, base_url, query, expected):
+    page = browser.new_page()
+    page.goto(base_url + "search.html?q=" + query, wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('#search-results ul.search li').length > 0", timeout=20000)
+    links = page.evaluate("() => Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
+    for name in expected:
+        assert any(name in link for link in links), f"search for {query!r}: no result on {name}; got {links}"
+    page.close()
