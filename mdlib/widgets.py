@@ -10,8 +10,41 @@ from . import draw, views
 from .stepper import Stepper
 
 
+class LiveWidget:
+    """Rows of ipywidgets controls over one picture (an ipywidgets.HTML): any control change
+    calls update(), which calls the subclass's _render() to recompute the picture.
+
+    Lowering a slider's max moves its value, which fires update() again while it runs; the
+    guard makes that one render. widget.ui is the box to display.
+    """
+
+    def _connect(self, rows, below=()):
+        import ipywidgets as w
+
+        self.picture = w.HTML()
+        self._updating = False
+        for row in rows:
+            for control in row:
+                control.observe(self.update, names="value")
+        self.ui = w.VBox([w.HBox(list(row)) for row in rows] + list(below) + [self.picture])
+        self.update()
+
+    def update(self, change=None):
+        if self._updating:
+            return None
+        self._updating = True
+        try:
+            return self._render()
+        finally:
+            self._updating = False
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.ui)
+
+
 def notation_stepper(sizes=(3, 4, 4, 2)):
-    """Chapter 1. Static counterpart of notation_widget: a tour of weights w^l_{jk}."""
+    """Chapter 1. Static counterpart of NotationWidget: a tour of weights w^l_{jk}."""
     frames, captions = [], []
     for s, l, j, k in views.notation_tour(sizes):
         frames.append(draw.notation_html(views.notation_view(s, l, j, k)))
@@ -20,7 +53,7 @@ def notation_stepper(sizes=(3, 4, 4, 2)):
     return Stepper(frames, captions, title="Notation tour")
 
 
-class NotationWidget:
+class NotationWidget(LiveWidget):
     """Chapter 1. Choose l, j, k and the layer widths; see w^l_{jk} in the diagram and in W^l.
 
     widget.ui is the ipywidgets box to display; widget.update() re-renders (the tests and the
@@ -37,21 +70,7 @@ class NotationWidget:
         self.j = w.IntSlider(value=j, min=1, max=self.sizes[l - 1], description="j")
         self.k = w.IntSlider(value=k, min=1, max=self.sizes[l - 2], description="k")
         self.message = w.HTML()
-        self.picture = w.HTML()
-        self._updating = False
-        for control in (self.widths, self.l, self.j, self.k):
-            control.observe(self.update, names="value")
-        self.ui = w.VBox([w.HBox([self.widths, self.l]), w.HBox([self.j, self.k]), self.message, self.picture])
-        self.update()
-
-    def update(self, change=None):
-        if self._updating:  # lowering a slider's max moves its value: one render is enough
-            return None
-        self._updating = True
-        try:
-            return self._render()
-        finally:
-            self._updating = False
+        self._connect([[self.widths, self.l], [self.j, self.k]], below=[self.message])
 
     def _render(self):
         try:
@@ -66,10 +85,6 @@ class NotationWidget:
         view = views.notation_view(self.sizes, l, self.j.value, self.k.value)
         self.picture.value = draw.notation_html(view)
         return view
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.ui)
 
 
 def _backprop_problem(sizes, seed, loss):
@@ -101,7 +116,7 @@ def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=("mse", "softmax_cross_e
     return Stepper(frames, captions, title="Backprop stepper")
 
 
-class BackpropWidget:
+class BackpropWidget(LiveWidget):
     """Chapter 2. Step l = L, L-1, ..., 2 through backpropagation on one random sample.
 
     Controls: the layer l (from L down to 2), the loss, and a seed that draws a new network and
@@ -117,22 +132,14 @@ class BackpropWidget:
                                        description="step")
         self.loss = w.Dropdown(options=["mse", "softmax_cross_entropy"], value=loss, description="loss")
         self.seed = w.IntSlider(value=seed, min=0, max=20, description="seed")
-        self.picture = w.HTML()
-        for control in (self.layer, self.loss, self.seed):
-            control.observe(self.update, names="value")
-        self.ui = w.VBox([w.HBox([self.layer, self.loss, self.seed]), self.picture])
-        self.update()
+        self._connect([[self.layer, self.loss, self.seed]])
 
-    def update(self, change=None):
+    def _render(self):
         W, b, x, y = _backprop_problem(self.sizes, self.seed.value, self.loss.value)
         steps = {s["l"]: s for s in views.backprop_steps(W, b, x, y, self.loss.value)}
         step = steps[self.layer.value]
         self.picture.value = draw.backprop_html(step)
         return step
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.ui)
 
 
 def shape_explorer_stepper():
@@ -144,7 +151,7 @@ def shape_explorer_stepper():
     return Stepper(frames, captions, title="Shape explorer")
 
 
-class ShapeExplorer:
+class ShapeExplorer(LiveWidget):
     """Chapter 3. Sliders for m, n, k; every product of the two-layer network with its shapes."""
 
     def __init__(self, m=3, n=5, k=4):
@@ -153,21 +160,13 @@ class ShapeExplorer:
         self.m = w.IntSlider(value=m, min=1, max=64, description="m features")
         self.n = w.IntSlider(value=n, min=1, max=512, description="n samples")
         self.k = w.IntSlider(value=k, min=1, max=64, description="k hidden")
-        self.picture = w.HTML()
-        for control in (self.m, self.n, self.k):
-            control.observe(self.update, names="value")
-        self.ui = w.VBox([w.HBox([self.m, self.n, self.k]), self.picture])
-        self.update()
+        self._connect([[self.m, self.n, self.k]])
 
-    def update(self, change=None):
+    def _render(self):
         m, n, k = self.m.value, self.n.value, self.k.value
         rows = views.two_layer_shapes(m, n, k)
         self.picture.value = draw.shape_explorer_html(m, n, k, rows)
         return rows
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.ui)
 
 
 CONV_EXAMPLES = {
@@ -212,7 +211,7 @@ def conv_output_cells(e):
     return OH * OW
 
 
-class ConvWidget:
+class ConvWidget(LiveWidget):
     """Chapter 4. Slide the kernel (forward) or pick an input cell and see what reaches it (backward)."""
 
     def __init__(self, example="worked example: 3x3 input, 2x2 kernel", mode="backward", cell=4):
@@ -222,24 +221,16 @@ class ConvWidget:
                                   layout=w.Layout(width="420px"))
         self.mode = w.ToggleButtons(options=["forward", "backward"], value=mode, description="mode")
         self.cell = w.IntSlider(value=cell, min=0, max=self._cells() - 1, description="cell")
-        self.picture = w.HTML()
-        for control in (self.example, self.mode, self.cell):
-            control.observe(self.update, names="value")
-        self.ui = w.VBox([self.example, w.HBox([self.mode, self.cell]), self.picture])
-        self.update()
+        self._connect([[self.example], [self.mode, self.cell]])
 
     def _cells(self):
         e = CONV_EXAMPLES[self.example.value]
         return conv_output_cells(e) if self.mode.value == "forward" else e["x"].size
 
-    def update(self, change=None):
-        self.cell.max = self._cells() - 1          # may clamp the value, which re-enters once
+    def _render(self):
+        self.cell.max = self._cells() - 1
         self.picture.value = _conv_frame(self.example.value, self.mode.value, self.cell.value)
         return self.picture.value
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.ui)
 
 
 POOL_EXAMPLE = {"x": np.array([[1.0, 3.0, 2.0, 0.5], [4.0, 2.0, 2.0, 1.0], [0.0, 5.0, 5.0, 3.0], [1.0, 2.0, 4.0, 6.0]]),
@@ -264,7 +255,7 @@ def pool_stepper():
     return Stepper(frames, captions, title="Pooling router")
 
 
-class PoolWidget:
+class PoolWidget(LiveWidget):
     """Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream gradient lands."""
 
     def __init__(self, mode="max", stride=2, cell=0):
@@ -273,17 +264,9 @@ class PoolWidget:
         self.mode = w.ToggleButtons(options=["max", "avg"], value=mode, description="pooling")
         self.stride = w.IntSlider(value=stride, min=1, max=2, description="stride")
         self.cell = w.IntSlider(value=cell, min=0, max=3 if stride == 2 else 8, description="cell")
-        self.picture = w.HTML()
-        for control in (self.mode, self.stride, self.cell):
-            control.observe(self.update, names="value")
-        self.ui = w.VBox([w.HBox([self.mode, self.stride, self.cell]), self.picture])
-        self.update()
+        self._connect([[self.mode, self.stride, self.cell]])
 
-    def update(self, change=None):
+    def _render(self):
         self.cell.max = 3 if self.stride.value == 2 else 8
         self.picture.value = _pool_frame(self.mode.value, self.stride.value, self.cell.value)
         return self.picture.value
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.ui)

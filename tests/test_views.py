@@ -122,3 +122,25 @@ def test_widget_follows_sliders():
     view = w.update()
     assert (view["l"], view["j"], view["k"]) == (2, 2, 1)
     assert "row 2, column 1 of" in w.picture.value
+
+
+def test_every_live_widget_displays_its_box_and_guards_reentry(monkeypatch):
+    import IPython.display
+
+    from mdlib.widgets import (BackpropWidget, ConvWidget, LiveWidget, NotationWidget, PoolWidget,
+                               ShapeExplorer)
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    for cls in (NotationWidget, BackpropWidget, ShapeExplorer, ConvWidget, PoolWidget):
+        widget = cls()
+        assert isinstance(widget, LiveWidget) and widget.ui.children[-1] is widget.picture
+        widget._ipython_display_()
+        assert shown[-1] is widget.ui
+        assert "<svg" in widget.picture.value
+    renders = []
+    w = PoolWidget(stride=1, cell=8)
+    original = w._render
+    w._render = lambda: renders.append(1) or original()
+    w.stride.value = 2                       # clamps cell from 8 to 3: one render, not two
+    assert len(renders) == 1 and w.cell.value == 3
