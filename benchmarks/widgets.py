@@ -7,7 +7,7 @@ Usage: .venv/bin/python benchmarks/widgets.py
 import statistics
 import time
 
-from mdlib.widgets import BackpropWidget, NotationWidget, ShapeExplorer
+from mdlib.widgets import BackpropWidget, ConvWidget, NotationWidget, PoolWidget, ShapeExplorer
 
 BUDGET_MS = 100.0
 
@@ -54,6 +54,15 @@ def main():
     measure("shape explorer: move slider n",
             lambda i: None, lambda i: setattr(explorer.n, "value", 1 + (explorer.n.value * 7) % 512),
             explorer.picture)
+
+    conv = ConvWidget(mode="backward", cell=0)
+    measure("convolution stepper: next input cell",
+            lambda i: None, lambda i: setattr(conv.cell, "value", (conv.cell.value + 1) % (conv.cell.max + 1)),
+            conv.picture)
+    pool = PoolWidget(stride=1)
+    measure("pooling router: next output cell",
+            lambda i: None, lambda i: setattr(pool.cell, "value", (pool.cell.value + 1) % (pool.cell.max + 1)),
+            pool.picture)
 
 
 if __name__ == "__main__":
