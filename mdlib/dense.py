@@ -3,7 +3,6 @@
 Defined in Chapter 1 (Notation): z^l = W^l a^{l-1} + b^l, with W^l of shape
 (n_l, n_{l-1}) so that no transpose is needed.
 """
-import numpy as np
 
 from ._check import as_float_array, require_matmul, require_ndim, require_shape
 

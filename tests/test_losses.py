@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import mdlib
-from conftest import random_shape
 
 
 def test_mse_known_value():

@@ -1,7 +1,6 @@
 """The widgets are thin over pure functions; these tests check what a reader will see."""
 import re
 
-import numpy as np
 import pytest
 
 from mdlib import draw, views
@@ -76,7 +75,7 @@ def test_notation_html_highlights_one_edge_and_one_cell(rng):
         sizes, l, j, k, view = random_view(rng)
         html = draw.notation_html(view)
         assert html.count(f'stroke="{draw.HIGHLIGHT}" stroke-width="4"') == 1
-        assert html.count(f'<rect') == sizes[l - 1] * sizes[l - 2]
+        assert html.count('<rect') == sizes[l - 1] * sizes[l - 2]
         assert html.count(f'fill="{draw.HIGHLIGHT}" stroke="#555"') == 1
         assert f"row {j}, column {k}" in html and "<script" not in html
 
