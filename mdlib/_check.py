@@ -34,3 +34,24 @@ def require_matmul(left, right, left_name, right_name):
             f"{left_name} @ {right_name}: {left.shape} and {right.shape} do not align "
             f"({left.shape[-1]} columns in {left_name} vs {right.shape[0]} rows in {right_name})"
         )
+
+
+def require_whole(value, name, minimum):
+    """Require a whole number (int or NumPy integer, not bool) >= minimum: strides, paddings, sizes."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value!r}")
+
+
+def require_forward_shape(dy, shape):
+    """An upstream gradient dy must have the forward output's shape; returns dy as a float array."""
+    dy = as_float_array(dy, "dy")
+    if dy.shape != tuple(shape):
+        raise ValueError(f"dy must have the forward output's shape {tuple(shape)}; got {dy.shape}")
+    return dy
+
+
+def require_perturbable(x):
+    """Finite differences perturb x in place: it must be a floating NumPy array."""
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}"
+                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))

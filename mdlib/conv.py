@@ -9,17 +9,10 @@ matrix (im2col) and make one matrix product, and must give the same numbers.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._check import as_float_array
+from ._check import as_float_array, require_forward_shape, require_whole
 
 
 # --- checks -------------------------------------------------------------------------------
-
-def _check_stride_padding(stride, padding):
-    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"stride must be a whole number >= 1; got {stride!r}")
-    if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-        raise ValueError(f"padding must be a whole number >= 0; got {padding!r}")
-
 
 def conv_output_size(H, W, KH, KW, stride, padding):
     """(OH, OW) = ((H + 2p - KH) // s + 1, (W + 2p - KW) // s + 1); ValueError if the kernel does not fit."""
@@ -38,20 +31,14 @@ def _check_conv(x, w, b, stride, padding):
         raise ValueError(f"w must be 4-D (F, C, KH, KW); got shape {w.shape}")
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"channels differ: x {x.shape} has C = {x.shape[1]}, w {w.shape} has C = {w.shape[1]}")
-    _check_stride_padding(stride, padding)
+    require_whole(stride, "stride", 1)
+    require_whole(padding, "padding", 0)
     OH, OW = conv_output_size(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, padding)
     if b is not None:
         b = as_float_array(b, "b")
         if b.shape != (w.shape[0],):
             raise ValueError(f"b must have shape (F,) = ({w.shape[0]},) for w {w.shape}; got {b.shape}")
     return x, w, b, OH, OW
-
-
-def _check_dy(dy, expected):
-    dy = as_float_array(dy, "dy")
-    if dy.shape != tuple(expected):
-        raise ValueError(f"dy must have the forward output's shape {tuple(expected)}; got {dy.shape}")
-    return dy
 
 
 def _pad(x, p):
@@ -88,7 +75,7 @@ def conv2d_backward_naive(dy, x, w, stride=1, padding=0):
     """
     x, w, _, OH, OW = _check_conv(x, w, None, stride, padding)
     N, F, KH, KW, s, p = x.shape[0], w.shape[0], w.shape[2], w.shape[3], stride, padding
-    dy = _check_dy(dy, (N, F, OH, OW))
+    dy = require_forward_shape(dy, (N, F, OH, OW))
     xp = _pad(x, p)
     dtype = np.result_type(x, w, dy)
     dxp, dw, db = np.zeros(xp.shape, dtype), np.zeros(w.shape, dtype), np.zeros(F, dtype)
@@ -160,7 +147,7 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
     """
     x, w, _, OH, OW = _check_conv(x, w, None, stride, padding)
     N, F, KH, KW = x.shape[0], w.shape[0], w.shape[2], w.shape[3]
-    dy = _check_dy(dy, (N, F, OH, OW)).reshape(N, F, OH * OW)
+    dy = require_forward_shape(dy, (N, F, OH, OW)).reshape(N, F, OH * OW)
     w_mat = w.reshape(F, -1)
     db = dy.sum(axis=(0, 2))
     dw = (dy @ im2col(x, KH, KW, stride, padding).transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._check import require_perturbable
+
 
 def numerical_gradient(f, x, eps=1e-6):
     """Central-difference gradient of the scalar function f at the array x.
@@ -16,9 +18,7 @@ def numerical_gradient(f, x, eps=1e-6):
     x: float array of any shape; it is perturbed in place and restored afterwards
     returns an array shaped like x.
     """
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}"
-                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    require_perturbable(x)
     if not eps > 0:
         raise ValueError(f"eps must be positive; got {eps}")
     grad = np.zeros_like(x)
@@ -38,8 +38,7 @@ def numerical_gradient_forward(f, x, eps=1e-6):
     numerical_gradient, with an error of order eps instead of eps^2. Defined in the appendix on
     gradient checking, which compares the two; x is perturbed in place and restored.
     """
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}")
+    require_perturbable(x)
     f0 = float(f(x))
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -60,9 +59,7 @@ def numerical_gradient_array(f, x, dout, eps=1e-6):
     noise[i] = eps_mach sum_j |dout_j| (|f_j(x + eps e_i)| + |f_j(x - eps e_i)|) / (2 eps) over the j that changed.
     x is perturbed in place and restored. returns (grad, noise), both shaped like x.
     """
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise ValueError(f"x must be a floating NumPy array (it is perturbed in place); got {type(x).__name__}"
-                         + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    require_perturbable(x)
     dout = np.asarray(dout)
     grad, noise = np.zeros_like(x), np.zeros_like(x)
     eps_mach = float(np.finfo(x.dtype).eps)

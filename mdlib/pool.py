@@ -6,7 +6,7 @@ Defined in Chapter 4. Output size OH = (H - size) // stride + 1, OW likewise. Wi
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._check import as_float_array
+from ._check import as_float_array, require_forward_shape, require_whole
 
 
 def _check_pool(x, size, stride):
@@ -14,9 +14,8 @@ def _check_pool(x, size, stride):
     if x.ndim != 4:
         raise ValueError(f"x must be 4-D (N, C, H, W); got shape {x.shape}")
     stride = size if stride is None else stride
-    for name, v in (("size", size), ("stride", stride)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a whole number >= 1; got {v!r}")
+    require_whole(size, "size", 1)
+    require_whole(stride, "stride", 1)
     H, W = x.shape[2:]
     if size > H or size > W:
         raise ValueError(f"pooling window {size}x{size} is larger than the input ({H}, {W}) of x {x.shape}")
@@ -26,13 +25,6 @@ def _check_pool(x, size, stride):
 def _windows(x, size, stride, OH, OW):
     """(N, C, OH, OW, size, size) view of the pooling windows."""
     return sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :OH, :OW]
-
-
-def _check_dy(dy, shape):
-    dy = as_float_array(dy, "dy")
-    if dy.shape != shape:
-        raise ValueError(f"dy must have the forward output's shape {shape}; got {dy.shape}")
-    return dy
 
 
 def max_pool2d(x, size=2, stride=None):
@@ -47,7 +39,7 @@ def max_pool2d_backward(dy, x, size=2, stride=None):
     The forward pass's input x is needed to find where the maxima were.
     """
     x, stride, OH, OW = _check_pool(x, size, stride)
-    dy = _check_dy(dy, x.shape[:2] + (OH, OW))
+    dy = require_forward_shape(dy, x.shape[:2] + (OH, OW))
     first_max = _windows(x, size, stride, OH, OW).reshape(*x.shape[:2], OH, OW, size * size).argmax(axis=4)
     dx = np.zeros(x.shape, dtype=np.result_type(x, dy))
     s = stride
@@ -69,7 +61,7 @@ def avg_pool2d_backward(dy, x, size=2, stride=None):
     With stride == size this is up(dy) = kron(dy, ones((size, size)) / size^2).
     """
     x, stride, OH, OW = _check_pool(x, size, stride)
-    dy = _check_dy(dy, x.shape[:2] + (OH, OW))
+    dy = require_forward_shape(dy, x.shape[:2] + (OH, OW))
     dx = np.zeros(x.shape, dtype=np.result_type(x, dy))
     s, share = stride, dy / (size * size)
     for u in range(size):

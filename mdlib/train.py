@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._check import require_whole
 from .activations import identity, sigmoid, sigmoid_prime
 from .losses import mse, sigmoid_binary_cross_entropy, softmax_cross_entropy
 from .network import backward, forward
@@ -93,8 +94,7 @@ def minibatches(N, batch_size, rng):
     a few samples gives a mean gradient so noisy that one step can undo an epoch's progress
     (with 1347 digits and B = 16, a 3-sample batch made the loss jump several times in training).
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1; got {batch_size!r}")
+    require_whole(batch_size, "batch_size", 1)
     return np.array_split(rng.permutation(N), -(-N // batch_size))
 
 

@@ -70,8 +70,7 @@ def notation_view(sizes, l, j, k):
       edges:  list of (l, j, k, highlighted) for every weight of the network;
       source, target: the neurons the highlighted edge joins, (l-1, k) and (l, j);
       matrix: (rows, cols) of W^l and cell: the 1-based (row, column) = (j, k) highlighted;
-      shapes: layer_shapes(sizes);
-      equation: the term w^l_{jk} a^{l-1}_k as it enters z^l_j (plain text).
+      shapes: layer_shapes(sizes).
     """
     sizes = check_sizes(sizes)
     L = len(sizes)
@@ -95,7 +94,6 @@ def notation_view(sizes, l, j, k):
         "matrix": (sizes[l - 1], sizes[l - 2]),
         "cell": (j, k),
         "shapes": layer_shapes(sizes),
-        "equation": f"z^{l}_{j} = ... + w^{l}_{j}{k} a^{l - 1}_{k} + ... + b^{l}_{j}",
     }
 
 
@@ -128,6 +126,7 @@ def backprop_steps(W, b, x, y, loss="mse", sigma=None, sigma_prime=None):
     The numbers are those of mdlib.train.loss_and_gradients, so what is drawn is what trains.
     """
     from .activations import sigmoid as _sigmoid, sigmoid_prime as _sigmoid_prime, softmax
+    from .losses import one_hot
     from .train import loss_and_gradients
 
     sigma = sigma or _sigmoid
@@ -140,7 +139,7 @@ def backprop_steps(W, b, x, y, loss="mse", sigma=None, sigma_prime=None):
             operands = [("a-y", g.a[L] - y), ("sigma_prime", sigma_prime(g.z[L]))]
         elif l == L:
             probs = softmax(g.z[L]) if loss == "softmax_cross_entropy" else _sigmoid(g.z[L])
-            target = y if np.ndim(y) == 2 else _one_hot_like(y, g.z[L])
+            target = y if np.ndim(y) == 2 else one_hot(np.asarray(y), g.z[L].shape[0])
             operands = [("probs", probs), ("y", target)]
         else:
             operands = [("W_next_T", W[l + 1].T), ("delta_next", g.delta[l + 1]),
@@ -150,11 +149,6 @@ def backprop_steps(W, b, x, y, loss="mse", sigma=None, sigma_prime=None):
                       "dW": g.dW[l], "db": g.db[l], "a_prev": g.a[l - 1]})
     return steps
 
-
-def _one_hot_like(labels, z):
-    from .losses import one_hot
-
-    return one_hot(np.asarray(labels), z.shape[0])
 
 
 def two_layer_shapes(m, n, k):

@@ -7,6 +7,7 @@ serves; the live ones need a running kernel, the steppers work in the static HTM
 import numpy as np
 
 from . import draw, views
+from .conv import conv_output_size
 from .stepper import Stepper
 
 
@@ -181,8 +182,7 @@ CONV_EXAMPLES = {
 def _conv_frame(example, mode, index):
     e = CONV_EXAMPLES[example]
     if mode == "forward":
-        OH = (e["x"].shape[0] + 2 * e["padding"] - e["k"].shape[0]) // e["stride"] + 1
-        OW = (e["x"].shape[1] + 2 * e["padding"] - e["k"].shape[1]) // e["stride"] + 1
+        OH, OW = _conv_output_shape(e)
         i, j = divmod(index % (OH * OW), OW)
         return draw.conv_forward_html(views.conv_forward_cell(e["x"], e["k"], i, j, e["stride"], e["padding"]))
     H, W = e["x"].shape
@@ -193,7 +193,7 @@ def _conv_frame(example, mode, index):
 def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
     """Chapter 4. Static counterpart of ConvWidget: every output cell forward, every input cell backward."""
     e = CONV_EXAMPLES[example]
-    n_out = conv_output_cells(e)
+    n_out = int(np.prod(_conv_output_shape(e)))
     frames, captions = [], []
     for index in range(n_out):
         frames.append(_conv_frame(example, "forward", index))
@@ -205,10 +205,9 @@ def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
     return Stepper(frames, captions, title=f"Convolution stepper ({example})")
 
 
-def conv_output_cells(e):
-    OH = (e["x"].shape[0] + 2 * e["padding"] - e["k"].shape[0]) // e["stride"] + 1
-    OW = (e["x"].shape[1] + 2 * e["padding"] - e["k"].shape[1]) // e["stride"] + 1
-    return OH * OW
+def _conv_output_shape(e):
+    """(OH, OW) of an example of CONV_EXAMPLES, by the layer's own formula."""
+    return conv_output_size(*e["x"].shape, *e["k"].shape, e["stride"], e["padding"])
 
 
 class ConvWidget(LiveWidget):
@@ -225,7 +224,7 @@ class ConvWidget(LiveWidget):
 
     def _cells(self):
         e = CONV_EXAMPLES[self.example.value]
-        return conv_output_cells(e) if self.mode.value == "forward" else e["x"].size
+        return int(np.prod(_conv_output_shape(e))) if self.mode.value == "forward" else e["x"].size
 
     def _render(self):
         self.cell.max = self._cells() - 1
