@@ -6,7 +6,7 @@ to their functions; Chapter 1 checks each one against SymPy and central differen
 """
 import numpy as np
 
-from ._check import as_float_array
+from ._check import as_float_array, is_whole
 
 
 def sigmoid(z):
@@ -67,12 +67,17 @@ def softmax(z, axis=0):
     z: (K, N) logits, one column per sample in the dense convention (axis=0 are the K
     classes); any shape with at least one dimension works. Subtracting the maximum along
     `axis` first changes nothing mathematically (the factor e^{-max} cancels) but keeps
-    every exponent <= 0, so no overflow.
+    every exponent <= 0, so no overflow. A logit of -inf gets probability 0 (masking); a column
+    whose largest logit is +inf or -inf has no softmax: nan, as in PyTorch.
     """
     z = as_float_array(z, "z")
     if z.ndim == 0:
         raise ValueError("softmax needs at least a 1-D array of logits; got a 0-D scalar")
+    if not is_whole(axis):
+        raise ValueError(f"softmax axis must be an integer; got {axis!r}")
     if not -z.ndim <= axis < z.ndim:
         raise ValueError(f"softmax axis {axis} is out of range for z of shape {z.shape}")
+    if z.shape[axis] == 0:
+        raise ValueError(f"softmax over axis {axis} of z {z.shape}: there are no classes to normalise over")
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)

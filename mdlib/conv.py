@@ -31,14 +31,26 @@ def _check_conv(x, w, b, stride, padding):
         raise ValueError(f"w must be 4-D (F, C, KH, KW); got shape {w.shape}")
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"channels differ: x {x.shape} has C = {x.shape[1]}, w {w.shape} has C = {w.shape[1]}")
+    if 0 in w.shape:
+        raise ValueError(f"w {w.shape} is empty: a convolution needs F, C, KH, KW >= 1")
+    if 0 in x.shape[1:]:
+        raise ValueError(f"x {x.shape} is empty: a convolution needs C, H, W >= 1 (only the batch N may be 0)")
     require_whole(stride, "stride", 1)
     require_whole(padding, "padding", 0)
+    N, C, H, W = x.shape
+    padded = (N, C, H + 2 * int(padding), W + 2 * int(padding))    # Python ints: no overflow
+    if max(N, 1) * C * padded[2] * padded[3] * x.itemsize > np.iinfo(np.intp).max:
+        raise ValueError(f"padding {int(padding)} is absurd: the padded input {padded} of x {x.shape} "
+                         "would be larger than any array NumPy can hold")
     OH, OW = conv_output_size(x.shape[2], x.shape[3], w.shape[2], w.shape[3], stride, padding)
     if b is not None:
         b = as_float_array(b, "b")
         if b.shape != (w.shape[0],):
             raise ValueError(f"b must have shape (F,) = ({w.shape[0]},) for w {w.shape}; got {b.shape}")
-    return x, w, b, OH, OW
+    dtype = np.result_type(x, w, *([] if b is None else [b]))     # one dtype, so fast and naive results share it
+    if b is not None:
+        b = b.astype(dtype, copy=False)
+    return x.astype(dtype, copy=False), w.astype(dtype, copy=False), b, OH, OW
 
 
 def _pad(x, p):
@@ -147,7 +159,7 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
     """
     x, w, _, OH, OW = _check_conv(x, w, None, stride, padding)
     N, F, KH, KW = x.shape[0], w.shape[0], w.shape[2], w.shape[3]
-    dy = require_forward_shape(dy, (N, F, OH, OW)).reshape(N, F, OH * OW)
+    dy = require_forward_shape(dy, (N, F, OH, OW), like=(x, w)).reshape(N, F, OH * OW)
     w_mat = w.reshape(F, -1)
     db = dy.sum(axis=(0, 2))
     dw = (dy @ im2col(x, KH, KW, stride, padding).transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
@@ -159,9 +171,9 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
 
 def rot180(k):
     """k rotated by 180 degrees in its last two axes (a new array)."""
-    k = np.asarray(k)
+    k = as_float_array(k, "k")
     if k.ndim < 2:
-        raise ValueError(f"rot180 needs at least 2 dimensions; got shape {k.shape}")
+        raise ValueError(f"rot180 needs k with at least 2 dimensions; got shape {k.shape}")
     return k[..., ::-1, ::-1].copy()
 
 
@@ -175,6 +187,8 @@ def correlate2d(a, k, mode="valid"):
     k = as_float_array(k, "k")
     if a.ndim != 2 or k.ndim != 2:
         raise ValueError(f"correlate2d takes two 2-D arrays; got a {a.shape} and k {k.shape}")
+    if a.size == 0 or k.size == 0:
+        raise ValueError(f"correlate2d needs non-empty arrays; got a {a.shape} and k {k.shape}")
     if mode == "full":
         a = np.pad(a, ((k.shape[0] - 1,) * 2, (k.shape[1] - 1,) * 2))
     elif mode != "valid":
@@ -187,4 +201,4 @@ def correlate2d(a, k, mode="valid"):
 
 def convolve2d(a, k, mode="valid"):
     """2-D convolution, as scipy.signal.convolve2d: the correlation with the kernel rotated 180 degrees."""
-    return correlate2d(a, rot180(as_float_array(k, "k")), mode)
+    return correlate2d(a, rot180(k), mode)

@@ -3,6 +3,7 @@
 Defined in Chapter 1 (Notation): z^l = W^l a^{l-1} + b^l, with W^l of shape
 (n_l, n_{l-1}) so that no transpose is needed.
 """
+import numpy as np
 
 from ._check import as_float_array, require_matmul, require_ndim, require_shape
 
@@ -48,6 +49,7 @@ def dense_backward(dz, W, a_prev):
     if a_prev.shape != (W.shape[1], dz.shape[1]):
         raise ValueError(f"a_prev must have shape (n_prev, N) = ({W.shape[1]}, {dz.shape[1]}) to match "
                          f"W {W.shape} and dz {dz.shape}; got {a_prev.shape}")
+    dz = dz.astype(np.result_type(dz, W, a_prev), copy=False)   # every gradient in the inputs' common dtype
     dW = dz @ a_prev.T
     db = dz.sum(axis=1, keepdims=True)
     da_prev = W.T @ dz

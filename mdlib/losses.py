@@ -2,10 +2,12 @@
 
 Defined in Chapter 2 (Backpropagation). Every loss is the mean over the N samples, so its
 gradient already carries the 1/N; dense_backward therefore never averages again.
+The loss is a Python float; the gradient has the dtype of the predictions or logits (targets and
+labels, integer or not, are converted to it); a batch with no samples or no outputs is a ValueError.
 """
 import numpy as np
 
-from ._check import as_float_array, require_ndim
+from ._check import as_float_array, require_ndim, require_nonempty, require_whole
 from .activations import sigmoid
 
 
@@ -16,43 +18,49 @@ def mse(a, y):
     returns (loss, da) with da = dC/da = (a - y)/N, shape (K, N).
     """
     a = as_float_array(a, "a")
-    y = as_float_array(y, "y")
+    y = as_float_array(y, "y", dtype=a.dtype)
     require_ndim(a, 2, "a", "(K, N)")
     if y.shape != a.shape:
         raise ValueError(f"mse: a {a.shape} and y {y.shape} must have the same shape (K, N)")
+    require_nonempty(a, "a", "(K, N)")
     N = a.shape[1]
     diff = a - y
     return float(np.sum(diff * diff) / (2 * N)), diff / N
 
 
-def one_hot(labels, K):
-    """Integer labels (N,) in 0..K-1 -> the one-hot matrix Y of shape (K, N), Y[k, n] = [labels[n] == k]."""
+def one_hot(labels, K, dtype=np.float64):
+    """Integer labels (N,) in 0..K-1 -> the one-hot matrix Y of shape (K, N), Y[k, n] = [labels[n] == k].
+
+    dtype: of Y, a floating dtype (pass the logits' dtype, so that Y never changes it).
+    """
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be a 1-D integer array (N,); got dtype {labels.dtype}, shape {labels.shape}")
+    require_whole(K, "K (the number of classes)", 1)
+    if np.dtype(dtype).kind != "f":
+        raise ValueError(f"one_hot dtype must be a floating dtype; got {np.dtype(dtype)}")
     if labels.size and (labels.min() < 0 or labels.max() >= K):
         bad = labels[(labels < 0) | (labels >= K)]
         raise ValueError(f"labels must be in 0..{K - 1} for K = {K} classes; got {sorted(set(bad.tolist()))[:5]}")
-    Y = np.zeros((K, labels.size))
+    Y = np.zeros((K, labels.size), dtype=dtype)
     Y[labels, np.arange(labels.size)] = 1.0
     return Y
 
 
 def _targets(y, z):
-    """One-hot targets (K, N) from y given as labels (N,) or as a (K, N) matrix like z."""
+    """One-hot targets (K, N) in z's dtype from y given as labels (N,) or as a (K, N) matrix like z."""
     K, N = z.shape
-    y = np.asarray(y)
+    y = as_float_array(y, "y") if np.ndim(y) != 1 else np.asarray(y)
     if y.ndim == 1:
         if y.shape[0] != N:
             raise ValueError(f"labels y {y.shape} must have one entry per column of z {z.shape}")
-        return one_hot(y, K).astype(z.dtype)
-    y = as_float_array(y, "y")
+        return one_hot(y, K, z.dtype)
     if y.shape != z.shape:
         raise ValueError(f"one-hot y {y.shape} must have the shape of z {z.shape}, or be labels ({N},)")
     if np.any(y < 0) or not np.allclose(y.sum(axis=0), 1.0):
         raise ValueError(f"one-hot y {y.shape}: every column must be a distribution over the {K} classes "
                          "(entries >= 0 summing to 1)")
-    return y
+    return y.astype(z.dtype, copy=False)
 
 
 def softmax_cross_entropy(z, y):
@@ -61,16 +69,21 @@ def softmax_cross_entropy(z, y):
     z: (K, N) logits, one column per sample; y: one-hot (K, N) or integer labels (N,).
     returns (loss, dz) with dz = dL/dz = (softmax(z) - Y)/N (Chapter 2 derives S - Y).
     log S = z - m - log sum_k e^{z_k - m} (m the column max) stays finite for any finite z.
+    A logit of -inf masks its class: S = 0 there, and 0 log 0 counts as 0 where Y = 0.
     """
     z = as_float_array(z, "z")
     require_ndim(z, 2, "z", "(K, N) logits, classes on axis 0")
+    require_nonempty(z, "z", "(K, N)")
     Y = _targets(y, z)
     N = z.shape[1]
-    shifted = z - z.max(axis=0, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=0, keepdims=True)
-    log_S = shifted - np.log(total)
-    loss = float(-np.sum(Y * log_S) / N)
+    # Logits further apart than 1.8e308 overflow z - m to -inf (e^-inf = 0 is then exact), and a
+    # loss above 1.8e308 overflows to inf: neither is an error.
+    with np.errstate(over="ignore"):
+        shifted = z - z.max(axis=0, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=0, keepdims=True)
+        log_S = shifted - np.log(total)
+        loss = float(np.sum(Y * np.where(Y > 0, -log_S, 0)) / N)
     return loss, (exp / total - Y) / N
 
 
@@ -79,7 +92,8 @@ def sigmoid_binary_cross_entropy(z, y):
 
     z: (1, N) logits; y: (1, N) with entries 0 or 1.
     returns (loss, dz) with dz = (sigmoid(z) - y)/N (Chapter 3 derives A2 - Y).
-    Written as max(z, 0) - z y + log(1 + e^{-|z|}), which is finite for any finite z.
+    Written as max(z (1 - 2y), 0) + log(1 + e^{-|z|}) (that is max(z, 0) - z y + ..., since y is 0
+    or 1), which is finite for any finite z and takes its limit (0 or inf) at z = +-inf.
     """
     z = as_float_array(z, "z")
     y = as_float_array(y, "y")
@@ -88,8 +102,10 @@ def sigmoid_binary_cross_entropy(z, y):
         raise ValueError(f"z must have shape (1, N) for one sigmoid output; got {z.shape}")
     if y.shape != z.shape:
         raise ValueError(f"y {y.shape} must have the shape of z {z.shape}")
+    require_nonempty(z, "z", "(1, N)")
     if not np.all((y == 0) | (y == 1)):
         raise ValueError(f"y must hold only 0 and 1; got values {sorted(set(np.unique(y).tolist()) - {0.0, 1.0})[:5]}")
+    y = y.astype(z.dtype, copy=False)
     N = z.shape[1]
-    loss = float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / N)
+    loss = float(np.sum(np.maximum(z * (1 - 2 * y), 0) + np.log1p(np.exp(-np.abs(z)))) / N)
     return loss, (sigmoid(z) - y) / N

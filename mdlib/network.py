@@ -5,7 +5,7 @@ for l = 2..L, and the forward pass returns z[l] for l = 2..L and a[l] for l = 1.
 """
 import numpy as np
 
-from ._check import as_float_array, require_ndim
+from ._check import as_float_array, require_keys, require_ndim
 from .activations import sigmoid, sigmoid_prime
 from .dense import dense_backward, dense_forward
 
@@ -82,6 +82,8 @@ def backward(W, z, a, delta_L, sigma_prime=sigmoid_prime):
       delta[l - 1] = (W^l)^T delta^l * sigma'(z^{l-1})   (BP2)
     """
     L = len(layer_sizes(W))
+    require_keys(z, range(2, L + 1), "z (from forward: z[2..L])")
+    require_keys(a, range(1, L), "a (from forward: a[1..L])")
     delta_L = np.asarray(delta_L)
     if delta_L.shape != np.shape(z[L]):
         raise ValueError(f"delta_L must have the shape of z[{L}] {np.shape(z[L])}; got {delta_L.shape}")

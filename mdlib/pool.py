@@ -13,12 +13,15 @@ def _check_pool(x, size, stride):
     x = as_float_array(x, "x")
     if x.ndim != 4:
         raise ValueError(f"x must be 4-D (N, C, H, W); got shape {x.shape}")
+    if x.shape[1] == 0:
+        raise ValueError(f"x {x.shape} has no channels: pooling needs C >= 1 (only the batch N may be 0)")
     stride = size if stride is None else stride
     require_whole(size, "size", 1)
     require_whole(stride, "stride", 1)
     H, W = x.shape[2:]
     if size > H or size > W:
-        raise ValueError(f"pooling window {size}x{size} is larger than the input ({H}, {W}) of x {x.shape}")
+        raise ValueError(f"pooling window {size}x{size} is larger than the input ({H}, {W}) of x {x.shape}: "
+                         f"size must be at most {min(H, W)}")
     return x, stride, (H - size) // stride + 1, (W - size) // stride + 1
 
 

@@ -6,7 +6,7 @@ is checked first, and a mismatch names the product and both shapes in these name
 """
 import numpy as np
 
-from ._check import as_float_array, require_matmul, require_ndim, require_shape
+from ._check import as_float_array, require_keys, require_matmul, require_ndim, require_shape
 from .activations import sigmoid, sigmoid_prime
 from .dense import dense_backward, dense_forward
 from .losses import sigmoid_binary_cross_entropy
@@ -53,6 +53,7 @@ def two_layer_backward(Y, cache):
       dW1 = dZ1 X^T                    (k, m)
       db1 = sum(dZ1, axis=1)           (k, 1)
     """
+    require_keys(cache, ("X", "W1", "W2", "Z1", "A1", "Z2"), "cache (from two_layer_forward)")
     Y = as_float_array(Y, "Y")
     if Y.shape != cache["Z2"].shape:
         raise ValueError(f"Y must have the shape of A2 {cache['Z2'].shape} (1, n); got {Y.shape}")

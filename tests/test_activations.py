@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 import mdlib
-from conftest import random_shape
+
+
+def random_shape(rng, ndim=None, high=6):
+    # local copy of conftest.random_shape: `from conftest import` can pick up tests/jupyterlab/conftest.py
+    ndim = rng.integers(1, 4) if ndim is None else ndim
+    return tuple(int(n) for n in rng.integers(1, high, size=ndim))
 
 ACTIVATIONS = [
     (mdlib.sigmoid, mdlib.sigmoid_prime, lambda z: 1 / (1 + math.exp(-z))),
@@ -101,3 +106,49 @@ def test_non_numeric_input_rejected(f):
         f(np.array([["a"], ["b"]]))
     with pytest.raises(ValueError, match="complex"):
         f(np.array([[1j], [2.0]]))
+
+
+# --- hardening ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("axis", [1.5, None, True, (0,), "0", np.float64(0.0)])
+def test_softmax_axis_must_be_an_integer(axis):
+    with pytest.raises(ValueError, match=r"softmax axis must be an integer; got"):
+        mdlib.softmax(np.zeros((3, 4)), axis=axis)
+
+
+def test_softmax_accepts_numpy_integer_axes():
+    z = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(mdlib.softmax(z, axis=np.int64(1)), mdlib.softmax(z, axis=1))
+
+
+def test_softmax_over_an_empty_class_axis():
+    with pytest.raises(ValueError, match=r"softmax over axis 0 of z \(0, 3\): there are no classes"):
+        mdlib.softmax(np.zeros((0, 3)))
+    with pytest.raises(ValueError, match=r"softmax over axis -1 of z \(2, 0\)"):
+        mdlib.softmax(np.zeros((2, 0)), axis=-1)
+    assert mdlib.softmax(np.zeros((3, 0))).shape == (3, 0)          # no samples: an empty result
+
+
+def test_softmax_masks_minus_infinity_and_propagates_nan():
+    S = mdlib.softmax(np.array([[2.0, np.nan], [1.0, 0.0], [-np.inf, 0.0]]))
+    np.testing.assert_allclose(S[:, 0], [math.e / (math.e + 1), 1 / (math.e + 1), 0.0], rtol=1e-15)
+    assert np.all(np.isnan(S[:, 1]))
+
+
+def test_activations_at_infinity():
+    z = np.array([-np.inf, np.inf, np.nan])
+    np.testing.assert_array_equal(mdlib.sigmoid(z), [0.0, 1.0, np.nan])
+    np.testing.assert_array_equal(mdlib.sigmoid_prime(z), [0.0, 0.0, np.nan])
+    np.testing.assert_array_equal(mdlib.tanh(z), [-1.0, 1.0, np.nan])
+    np.testing.assert_array_equal(mdlib.tanh_prime(z), [0.0, 0.0, np.nan])
+    np.testing.assert_array_equal(mdlib.relu(z), [0.0, np.inf, np.nan])
+    np.testing.assert_array_equal(mdlib.relu_prime(z), [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("f", [mdlib.sigmoid, mdlib.relu, mdlib.tanh, mdlib.softmax])
+def test_lists_and_bools_become_float64_and_ragged_lists_are_named(f):
+    assert f([[1], [2]]).dtype == np.float64 and f(np.array([[True], [False]])).dtype == np.float64
+    with pytest.raises(ValueError, match="z must be an array of real numbers; got list"):
+        f([[1.0, 2.0], [3.0]])
+    with pytest.raises(ValueError, match="z must hold real numbers; got dtype object from NoneType None"):
+        f(None)

@@ -283,3 +283,74 @@ def test_ch4_widgets_and_steppers():
     p.stride.value = 2
     assert p.cell.value == 3 and "stride 2" in p.picture.value
     assert len(conv_stepper().frames) == 4 + 9 and len(pool_stepper().frames) == 4 + 4 + 9
+
+
+# --- hardening: empty kernels and filters, absurd paddings, empty batches ---------------------------------
+
+CONV_CALLS = {
+    "conv2d": lambda x, w, **kw: mdlib.conv2d(x, w, **kw),
+    "conv2d_naive": lambda x, w, **kw: mdlib.conv2d_naive(x, w, **kw),
+    "conv2d_backward": lambda x, w, **kw: mdlib.conv2d_backward(np.ones((1, 1, 1, 1)), x, w, **kw),
+    "conv2d_backward_naive": lambda x, w, **kw: mdlib.conv2d_backward_naive(np.ones((1, 1, 1, 1)), x, w, **kw),
+}
+
+
+@pytest.mark.parametrize("name", CONV_CALLS)
+@pytest.mark.parametrize("x_shape, w_shape, message", [
+    ((1, 1, 3, 3), (1, 1, 0, 0), r"w \(1, 1, 0, 0\) is empty: a convolution needs F, C, KH, KW >= 1"),
+    ((1, 1, 3, 3), (1, 1, 2, 0), r"w \(1, 1, 2, 0\) is empty"),
+    ((1, 1, 3, 3), (0, 1, 2, 2), r"w \(0, 1, 2, 2\) is empty"),
+    ((1, 0, 3, 3), (1, 0, 2, 2), r"w \(1, 0, 2, 2\) is empty"),
+    ((1, 1, 0, 3), (1, 1, 1, 1), r"x \(1, 1, 0, 3\) is empty: a convolution needs C, H, W >= 1 \(only the batch N may be 0\)"),
+])
+def test_conv_refuses_empty_kernels_filters_and_images(name, x_shape, w_shape, message):
+    with pytest.raises(ValueError, match=message):
+        CONV_CALLS[name](np.ones(x_shape), np.ones(w_shape), padding=1)
+
+
+@pytest.mark.parametrize("name", CONV_CALLS)
+@pytest.mark.parametrize("padding, shown", [(np.int64(2**62), "4611686018427387904"), (10**30, "1" + "0" * 30),
+                                            (2**40, str(2**40))])
+def test_conv_refuses_absurd_padding(name, padding, shown):
+    with pytest.raises(ValueError, match=rf"padding {shown} is absurd: the padded input \(1, 1, \d+, \d+\) of x \(1, 1, 3, 3\)"):
+        CONV_CALLS[name](np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), padding=padding)
+
+
+@pytest.mark.parametrize("padding", [np.int64(2), np.uint8(2), 2])
+def test_numpy_integer_paddings_and_strides_work(rng, padding):
+    x, w = rng.normal(size=(1, 2, 4, 5)), rng.normal(size=(3, 2, 3, 3))
+    ref = mdlib.conv2d_naive(x, w, None, 2, 2)
+    np.testing.assert_allclose(mdlib.conv2d(x, w, None, np.int64(2), padding), ref, rtol=1e-12)
+
+
+def test_empty_batch_gives_empty_results_in_fast_and_naive(rng):
+    x, w, b = np.ones((0, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
+    for conv in (mdlib.conv2d, mdlib.conv2d_naive):
+        assert conv(x, w, b, 2, 1).shape == (0, 3, 3, 3)
+    for backward in (mdlib.conv2d_backward, mdlib.conv2d_backward_naive):
+        dx, dw, db = backward(np.ones((0, 3, 3, 3)), x, w, 2, 1)
+        assert dx.shape == x.shape and np.array_equal(dw, np.zeros_like(w)) and np.array_equal(db, np.zeros(3))
+    for pool in (mdlib.max_pool2d, mdlib.avg_pool2d):
+        assert pool(np.ones((0, 2, 4, 4))).shape == (0, 2, 2, 2)
+    with pytest.raises(ValueError, match=r"x \(1, 0, 4, 4\) has no channels"):
+        mdlib.max_pool2d(np.ones((1, 0, 4, 4)))
+
+
+def test_correlate_rot180_refuse_empty_and_non_numeric():
+    with pytest.raises(ValueError, match=r"non-empty arrays; got a \(3, 3\) and k \(0, 2\)"):
+        mdlib.correlate2d(np.ones((3, 3)), np.ones((0, 2)), "full")
+    with pytest.raises(ValueError, match=r"non-empty arrays; got a \(0, 3\) and k \(1, 1\)"):
+        mdlib.convolve2d(np.ones((0, 3)), np.ones((1, 1)))
+    with pytest.raises(ValueError, match="k must hold real numbers; got dtype <U1"):
+        mdlib.rot180(np.array([["a", "b"], ["c", "d"]]))
+    assert mdlib.rot180(np.array([[1, 2], [3, 4]])).dtype == np.float64       # integers become float64
+
+
+@pytest.mark.parametrize("dtype", [np.int64, bool, np.uint8])
+def test_integer_and_bool_inputs_become_float64(rng, dtype):
+    x = rng.integers(0, 2, size=(1, 2, 4, 4)).astype(dtype)
+    w = rng.integers(-1, 2, size=(2, 2, 2, 2)).astype(dtype)
+    y = mdlib.conv2d(x, w)
+    assert y.dtype == np.float64
+    np.testing.assert_array_equal(y, mdlib.conv2d(x.astype(float), w.astype(float)))
+    assert mdlib.max_pool2d(x).dtype == np.float64 and mdlib.avg_pool2d(x).dtype == np.float64

@@ -52,3 +52,19 @@ def test_dtype_kept_and_inputs_not_modified(rng, dtype):
 def test_bad_shapes_name_the_shapes(W_shape, b_shape, a_shape, message):
     with pytest.raises(ValueError, match=message):
         mdlib.dense_forward(np.ones(W_shape), np.ones(b_shape), np.ones(a_shape))
+
+
+def test_empty_dimensions_follow_the_matrix_product():
+    # no samples: an empty z; no inputs (n_prev = 0): z = b; no units: an empty z
+    assert mdlib.dense_forward(np.ones((3, 2)), np.ones((3, 1)), np.ones((2, 0))).shape == (3, 0)
+    np.testing.assert_array_equal(mdlib.dense_forward(np.ones((3, 0)), np.full((3, 1), 2.0), np.ones((0, 4))),
+                                  np.full((3, 4), 2.0))
+    dW, db, da = mdlib.dense_backward(np.ones((3, 0)), np.ones((3, 2)), np.ones((2, 0)))
+    assert np.array_equal(dW, np.zeros((3, 2))) and np.array_equal(db, np.zeros((3, 1))) and da.shape == (2, 0)
+
+
+def test_lists_integers_and_non_numeric_input():
+    z = mdlib.dense_forward([[1, 2]], [[1]], [[1], [1]])
+    assert z.dtype == np.float64 and z.tolist() == [[4.0]]
+    with pytest.raises(ValueError, match="a_prev must hold real numbers; got dtype complex128"):
+        mdlib.dense_forward(np.ones((1, 2)), np.ones((1, 1)), np.ones((2, 1)) * 1j)

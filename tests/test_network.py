@@ -61,3 +61,15 @@ def test_forward_bad_input(rng):
         mdlib.forward({2: W[2], 3: np.ones((2, 5))}, b, np.ones((4, 1)))
     with pytest.raises(ValueError, match="same layer keys"):
         mdlib.forward(W, {2: b[2]}, np.ones((4, 1)))
+
+
+def test_backward_names_missing_layers(rng):
+    W, b = mdlib.init_params([4, 3, 2], rng)
+    z, a = mdlib.forward(W, b, np.ones((4, 1)))
+    delta = np.ones((2, 1))
+    with pytest.raises(ValueError, match=r"z \(from forward: z\[2..L\]\) is missing keys \[3\]; it needs \[2, 3\], has \[2\]"):
+        mdlib.backward(W, {2: z[2]}, a, delta)
+    with pytest.raises(ValueError, match=r"a \(from forward: a\[1..L\]\) is missing keys \[1\]"):
+        mdlib.backward(W, z, {2: a[2], 3: a[3]}, delta)
+    with pytest.raises(ValueError, match=r"z \(from forward: z\[2..L\]\) must be a dict .*got list"):
+        mdlib.backward(W, [z[2], z[3]], a, delta)

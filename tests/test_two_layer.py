@@ -104,3 +104,11 @@ def test_shape_explorer_widget_and_stepper():
     assert "(4, 200)" in w.picture.value and "same shape as W1 (4, 3)" in w.picture.value
     s = shape_explorer_stepper()
     assert len(s.frames) == len(views.explorer_tour())
+
+
+def test_backward_names_missing_cache_keys(rng):
+    p, X, Y = random_problem(rng, n=3)
+    _, cache = two_layer_forward(p["W1"], p["b1"], p["W2"], p["b2"], X)
+    del cache["A1"], cache["Z2"]
+    with pytest.raises(ValueError, match=r"cache \(from two_layer_forward\) is missing keys \['A1', 'Z2'\]"):
+        two_layer_backward(Y, cache)
