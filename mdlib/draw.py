@@ -1,9 +1,13 @@
 """Render the pure views of mdlib.views as self-contained HTML (inline SVG, no scripts).
 
 The same HTML is the value of a live ipywidgets.HTML and a frame of a static stepper, so
-the book shows exactly what the live widget shows, with no kernel and no network.
+the book shows exactly what the live widget shows, with no kernel and no network. A stepper
+ships its SVG as images (svg_as_img) that its script turns back into inline SVG: an untrusted
+notebook's sanitiser keeps images but strips inline SVG.
 """
-from html import escape
+import re
+import urllib.parse
+from html import escape, unescape
 
 HIGHLIGHT = "#d62728"
 EDGE = "#c7c7c7"
@@ -23,6 +27,44 @@ def sub_sup(symbol, sup=None, sub=None):
 
 def shape_text(shape):
     return "&mdash;" if shape is None else escape(f"({shape[0]}, {shape[1]})")
+
+
+def plain_text(html):
+    """Readable plain text of a small HTML label: <sup>3</sup> -> ^3, <sub>j</sub> -> _j, entities decoded."""
+    html = html.replace("<sup>", "^").replace("<sub>", "_")
+    return unescape(re.sub(r"<[^>]*>", "", html))
+
+
+_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+_SVG_ATTR = re.compile(r"""(?<![-\w])(width|height|aria-label)=(?:"([^"]*)"|'([^']*)')""")
+# Percent-encode only what a data: URL in a single-quoted attribute needs (#, %, &, ', controls,
+# non-ASCII): the image costs a few percent more than the inline SVG, not a third more as base64.
+_URL_SAFE = " !\"$()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def svg_as_img(html):
+    """Every inline <svg> of html as an <img data-svg> whose src is the SVG as a data: URL.
+
+    Its alt is the SVG's aria-label; width and height are kept. An untrusted notebook's sanitiser
+    keeps such images (it strips inline SVG and runs its text together); mdlib.stepper's script
+    turns them back into the inline SVG (hover titles, selectable text) where scripts run.
+    """
+    def image(match):
+        svg = match.group(0)
+        head = svg[:svg.index(">")]
+        attrs = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _SVG_ATTR.finditer(head)}
+        size = "".join(f" {k}='{escape(attrs[k])}'" for k in ("width", "height") if k in attrs)
+        alt = escape(unescape(attrs.get("aria-label", "diagram")))
+        src = "data:image/svg+xml," + urllib.parse.quote(svg, safe=_URL_SAFE)
+        return f"<img data-svg alt='{alt}'{size} src='{src}'>"
+    return _SVG.sub(image, html)
+
+
+def stale_html(picture_html, note_html):
+    """A picture that no longer matches the controls: greyed out, under a note saying why."""
+    return (f"<div data-stale style='{FONT};font-size:14px'>"
+            f"<p style='margin:4px 0;color:{HIGHLIGHT}'><b>Not redrawn.</b> {note_html}</p>"
+            f"<div style='opacity:0.3;filter:grayscale(1)' aria-hidden='true'>{picture_html}</div></div>")
 
 
 def network_svg(view, width=420, height=260):
@@ -109,7 +151,7 @@ def _cell_colour(value, vmax):
     return "#%02x%02x%02x" % tuple(round(255 + (c - 255) * t) for c in (r, g, b))
 
 
-def heatmap_svg(M, cell=30, show_values=True):
+def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
     """A matrix as coloured cells (colour scaled to its own largest |entry|), values printed."""
     import numpy as np
 
@@ -117,7 +159,8 @@ def heatmap_svg(M, cell=30, show_values=True):
     rows, cols = M.shape
     vmax = float(np.abs(M).max()) if M.size else 0.0
     w, h = cols * cell + 1, rows * cell + 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+             f'role="img" aria-label="{escape(label)}">']
     for r in range(rows):
         for c in range(cols):
             v = M[r, c]
@@ -136,7 +179,8 @@ def labelled_matrix(label_html, M, cell=30):
 
     shape = np.shape(M)
     return (f"<div style='display:inline-block;text-align:center;vertical-align:middle;margin:0 4px'>"
-            f"<div style='font-size:13px'>{label_html}</div>{heatmap_svg(M, cell)}"
+            f"<div style='font-size:13px'>{label_html}</div>"
+            f"{heatmap_svg(M, cell, label=f'{plain_text(label_html)}, shape {tuple(shape)}')}"
             f"<div style='font-size:11px;color:#555'>{escape(str(tuple(shape)))}</div></div>")
 
 
@@ -197,8 +241,9 @@ def _block(shape, colour, label):
     side = lambda d: 14 + 16 * math.log2(d)
     h, w = side(shape[0]), side(shape[1])
     return (f"<div style='display:inline-block;vertical-align:middle;text-align:center;margin:0 3px'>"
-            f"<svg xmlns='http://www.w3.org/2000/svg' width='{w + 2:.0f}' height='{h + 2:.0f}'>"
-            f"<rect x='1' y='1' width='{w:.1f}' height='{h:.1f}' fill='{colour}' stroke='#333'/></svg>"
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + 2:.0f}" height="{h + 2:.0f}" role="img" '
+            f'aria-label="{escape(plain_text(label))} {escape(str(shape))}">'
+            f'<rect x="1" y="1" width="{w:.1f}" height="{h:.1f}" fill="{colour}" stroke="#333"/></svg>'
             f"<div style='font-size:12px'>{label}<br>{escape(str(shape))}</div></div>")
 
 
@@ -309,14 +354,17 @@ def conv_backward_html(view):
 
 def pool_html(view):
     """The pooling router: the window of output (i, j), where its gradient lands, and dx."""
-    i, j = view["i"], view["j"]
+    i, j, size, top, left = view["i"], view["j"], view["size"], view["top"], view["left"]
+    OH, OW = view["y"].shape
     window = {rc: "#deebf7" for rc in view["window"]}
     routed = {(r, c): "#fdae6b" for r, c, _ in view["routes"]}
     what = ("all of it goes to the window's first maximum" if view["mode"] == "max"
             else f"each window cell gets dy / {view['size']}&sup2;")
     amounts = ", ".join(f"x[{r}, {c}] gets {a:.3g}" for r, c, a in view["routes"])
     return (f"<div style='{FONT};font-size:14px'>"
-            f"<p style='margin:4px 0'>{view['mode']} pooling, window {view['size']}&times;{view['size']}, stride {view['stride']}: "
+            f"<p style='margin:4px 0'><b>Output cell ({i}, {j})</b> of the {OH}&times;{OW} pooled output: "
+            f"its window is rows {top} to {top + size - 1}, columns {left} to {left + size - 1} of x.</p>"
+            f"<p style='margin:4px 0'>{view['mode']} pooling, window {size}&times;{size}, stride {view['stride']}: "
             f"dy[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}.</p>"
             + _captioned("input x (window blue, receivers orange)", grid_svg(view["x"], {**window, **routed}, marks=view["window"], label="input"))
             + _captioned(f"pooled y ({view['mode']})", grid_svg(view["y"], {(i, j): "#fdd49e"}, marks=[(i, j)], label="pooled"))

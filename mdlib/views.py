@@ -4,20 +4,47 @@ The widgets in mdlib.widgets and the static steppers are thin layers over these 
 so the tests can check what a reader will see without a browser.
 """
 
+import re
+
 import numpy as np
 
 MAX_LAYERS = 6
 MAX_WIDTH = 8
 
 
+_SEPARATOR = re.compile(r"\s*[-,]\s*|\s+")
+_WHOLE = re.compile(r"[0-9]+")
+
+
 def parse_sizes(text):
-    """'3-4-4-2' or '3, 4, 4, 2' -> [3, 4, 4, 2], within the limits the diagram can draw."""
-    parts = [p for p in str(text).replace(",", " ").replace("-", " ").split() if p]
+    """'3-4-4-2', '3, 4, 4, 2' or '3 4 4 2' -> [3, 4, 4, 2], within the limits the diagram can draw.
+
+    Anything else raises a ValueError that quotes the text and says what is wrong: an empty
+    text, a leading or trailing separator ('-3-2' is not read as 3-2), two separators in a row,
+    a part that is not a whole number, or widths check_sizes rejects. The widget redraws as the
+    reader types, so partial input such as '3-' gets one of these messages.
+    """
+    text = str(text)
+    where = f"layer widths {text!r}"
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError(f"{where}: type the widths of the layers, e.g. '3-4-4-2'")
+    parts = _SEPARATOR.split(stripped)
+    if parts[0] == "":
+        raise ValueError(f"{where} start with {stripped[0]!r}: a width is a whole number 1 to {MAX_WIDTH} "
+                         "with no sign; separate widths with '-', e.g. '3-4-4-2'")
+    if parts[-1] == "":
+        raise ValueError(f"{where} end with {stripped[-1]!r}: type the next width")
+    if "" in parts:
+        raise ValueError(f"{where} have two separators in a row, with no width between them")
+    for part in parts:
+        if not _WHOLE.fullmatch(part):
+            raise ValueError(f"{where}: {part!r} is not a whole number; layer widths must be whole numbers "
+                             "such as '3-4-4-2'")
     try:
-        sizes = [int(p) for p in parts]
-    except ValueError:
-        raise ValueError(f"layer widths must be whole numbers such as '3-4-4-2'; got {text!r}") from None
-    return check_sizes(sizes)
+        return check_sizes([int(p) for p in parts])
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
 
 
 def check_sizes(sizes):
@@ -244,7 +271,8 @@ def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
 
     mode "max": all of it on the first maximum of the window (row-major); "avg": dy / size^2 on
     every cell of the window. returns {x, dy, dx (the whole input gradient, from mdlib),
-    i, j, window: [(r, c)], routes: [(r, c, amount)], y: the pooled output}.
+    i, j: the output cell; top, left: its window's corner in x (rows top..top+size-1, columns
+    left..left+size-1); window: [(r, c)], routes: [(r, c, amount)], y: the pooled output}.
     """
     from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
@@ -259,14 +287,15 @@ def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
     if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
         raise ValueError(f"output cell ({i}, {j}) is outside the output of shape {y.shape}")
     dx = backward(dy[None, None], x[None, None], size, stride)[0, 0]
-    window = [(i * stride + u, j * stride + v) for u in range(size) for v in range(size)]
+    top, left = i * stride, j * stride
+    window = [(top + u, left + v) for u in range(size) for v in range(size)]
     if mode == "max":
         first = int(np.argmax([x[rc] for rc in window]))
         routes = [(*window[first], float(dy[i, j]))]
     else:
         routes = [(r, c, float(dy[i, j]) / size**2) for r, c in window]
-    return {"x": x, "dy": dy, "dx": dx, "y": y, "i": i, "j": j, "window": window, "routes": routes,
-            "mode": mode, "size": size, "stride": stride}
+    return {"x": x, "dy": dy, "dx": dx, "y": y, "i": i, "j": j, "top": top, "left": left, "window": window,
+            "routes": routes, "mode": mode, "size": size, "stride": stride}
 
 
 WORKED_EXAMPLE = {

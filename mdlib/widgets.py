@@ -4,6 +4,8 @@ Each widget is a few controls over one pure view function (mdlib.views) rendered
 mdlib.draw: the controls only parse, clamp and call. Defined with the chapter each one
 serves; the live ones need a running kernel, the steppers work in the static HTML.
 """
+from html import escape
+
 import numpy as np
 
 from . import draw, views
@@ -16,7 +18,9 @@ class LiveWidget:
     calls update(), which calls the subclass's _render() to recompute the picture.
 
     Lowering a slider's max moves its value, which fires update() again while it runs; the
-    guard makes that one render. widget.ui is the box to display.
+    guard makes that one render. widget.ui is the box to display. Displaying the widget shows
+    that box's live view; its text/plain (what a notebook shows before it is run, or without the
+    saved widget state) says what it is instead of repeating the box's repr.
     """
 
     def _connect(self, rows, below=()):
@@ -39,9 +43,15 @@ class LiveWidget:
         finally:
             self._updating = False
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.ui._repr_mimebundle_()
+        bundle["text/plain"] = (f"Live widget ({type(self).__name__}): run this notebook's cells in Jupyter "
+                                "to use it.")
+        return bundle
+
     def _ipython_display_(self):
         from IPython.display import display
-        display(self.ui)
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def notation_stepper(sizes=(3, 4, 4, 2)):
@@ -57,8 +67,11 @@ def notation_stepper(sizes=(3, 4, 4, 2)):
 class NotationWidget(LiveWidget):
     """Chapter 1. Choose l, j, k and the layer widths; see w^l_{jk} in the diagram and in W^l.
 
-    widget.ui is the ipywidgets box to display; widget.update() re-renders (the tests and the
-    benchmark call it directly, as a slider change would).
+    The widths redraw as the reader types. While the text is not a network ('3-' on the way to
+    '3-5', or a typo) the message says why, and the picture keeps the last network that parsed,
+    greyed out under a note naming it, so it is never taken for the typed one.
+    widget.ui is the ipywidgets box to display; widget.update() re-renders and returns the view
+    drawn (the tests and the benchmark call it directly, as a control change would).
     """
 
     def __init__(self, sizes=(3, 4, 4, 2), l=3, j=2, k=3):
@@ -66,7 +79,7 @@ class NotationWidget(LiveWidget):
 
         self.sizes = views.check_sizes(sizes)
         self.widths = w.Text(value="-".join(map(str, self.sizes)), description="widths",
-                             continuous_update=False)
+                             placeholder="e.g. 3-4-4-2", continuous_update=True)
         self.l = w.IntSlider(value=l, min=2, max=len(self.sizes), description="l")
         self.j = w.IntSlider(value=j, min=1, max=self.sizes[l - 1], description="j")
         self.k = w.IntSlider(value=k, min=1, max=self.sizes[l - 2], description="k")
@@ -75,16 +88,21 @@ class NotationWidget(LiveWidget):
 
     def _render(self):
         try:
-            self.sizes = views.parse_sizes(self.widths.value)
-            self.message.value = ""
+            self.sizes, problem = views.parse_sizes(self.widths.value), None
         except ValueError as err:
-            self.message.value = f"<span style='color:#d62728'>{err}</span>"
+            problem = str(err)
+        self.message.value = "" if problem is None else f"<span style='color:{draw.HIGHLIGHT}'>{escape(problem)}</span>"
         L = len(self.sizes)
         self.l.max = L
         l = self.l.value
         self.j.max, self.k.max = self.sizes[l - 1], self.sizes[l - 2]
         view = views.notation_view(self.sizes, l, self.j.value, self.k.value)
-        self.picture.value = draw.notation_html(view)
+        picture = draw.notation_html(view)
+        if problem is not None:
+            picture = draw.stale_html(picture, f"{escape(repr(self.widths.value))} is not a network yet (see the "
+                                               f"message above). Greyed out: the last one that was, "
+                                               f"{'-'.join(map(str, self.sizes))}.")
+        self.picture.value = picture
         return view
 
 
@@ -237,35 +255,53 @@ POOL_EXAMPLE = {"x": np.array([[1.0, 3.0, 2.0, 0.5], [4.0, 2.0, 2.0, 1.0], [0.0,
                 "dy1": np.arange(1.0, 10.0).reshape(3, 3)}
 
 
-def _pool_frame(mode, stride, index):
-    dy = POOL_EXAMPLE["dy2"] if stride == 2 else POOL_EXAMPLE["dy1"]
-    i, j = divmod(index % dy.size, dy.shape[1])
-    return draw.pool_html(views.pool_route(POOL_EXAMPLE["x"], dy, i, j, 2, stride, mode))
+def _pool_dy(stride):
+    """The upstream gradient of POOL_EXAMPLE: 2x2 at stride 2, 3x3 at stride 1 (windows overlap)."""
+    return POOL_EXAMPLE["dy2"] if stride == 2 else POOL_EXAMPLE["dy1"]
+
+
+def _pool_view(mode, stride, i, j):
+    return views.pool_route(POOL_EXAMPLE["x"], _pool_dy(stride), i, j, 2, stride, mode)
 
 
 def pool_stepper():
     """Chapter 4. Static counterpart of PoolWidget: max and average, stride 2 and overlapping stride 1."""
     frames, captions = [], []
     for mode, stride in (("max", 2), ("avg", 2), ("max", 1)):
-        n = (POOL_EXAMPLE["dy2"] if stride == 2 else POOL_EXAMPLE["dy1"]).size
-        for index in range(n):
-            frames.append(_pool_frame(mode, stride, index))
-            captions.append(f"{mode} pooling, stride {stride}: output cell {index + 1} of {n}.")
+        OH, OW = _pool_dy(stride).shape
+        for i in range(OH):
+            for j in range(OW):
+                frames.append(draw.pool_html(_pool_view(mode, stride, i, j)))
+                captions.append(f"{mode} pooling, stride {stride}: output cell ({i}, {j}) of {OH}x{OW}.")
     return Stepper(frames, captions, title="Pooling router")
 
 
 class PoolWidget(LiveWidget):
-    """Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream gradient lands."""
+    """Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream gradient lands.
+
+    cell numbers the output cells row by row. Changing the stride changes the output's shape
+    (2x2 at stride 2, 3x3 at stride 1): the selection keeps its row and column (i, j), clamped
+    into the new output, and the picture names the cell (i, j) and its window.
+    """
 
     def __init__(self, mode="max", stride=2, cell=0):
         import ipywidgets as w
 
         self.mode = w.ToggleButtons(options=["max", "avg"], value=mode, description="pooling")
         self.stride = w.IntSlider(value=stride, min=1, max=2, description="stride")
-        self.cell = w.IntSlider(value=cell, min=0, max=3 if stride == 2 else 8, description="cell")
+        self.cell = w.IntSlider(value=cell, min=0, max=_pool_dy(stride).size - 1, description="output cell")
+        self._shape = None                       # the output's shape at the last render
         self._connect([[self.mode, self.stride, self.cell]])
 
     def _render(self):
-        self.cell.max = 3 if self.stride.value == 2 else 8
-        self.picture.value = _pool_frame(self.mode.value, self.stride.value, self.cell.value)
-        return self.picture.value
+        OH, OW = _pool_dy(self.stride.value).shape
+        if self._shape in (None, (OH, OW)):      # the cell slider (or the mode) moved
+            i, j = divmod(min(self.cell.value, OH * OW - 1), OW)
+        else:                                    # the stride moved: keep (i, j), clamped
+            i, j = min(self._ij[0], OH - 1), min(self._ij[1], OW - 1)
+        self._shape, self._ij = (OH, OW), (i, j)
+        self.cell.max = OH * OW - 1
+        self.cell.value = i * OW + j
+        view = _pool_view(self.mode.value, self.stride.value, i, j)
+        self.picture.value = draw.pool_html(view)
+        return view
