@@ -11,12 +11,22 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def kernelspec(name="python3"):
+    """The kernelspec metadata JupyterLab writes for this kernel, so that opening a chapter there
+    does not change (dirty) it; a dirty chapter gets autosaved."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
+
+
 def execute(path):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     start = time.perf_counter()
     client.execute()
+    nb.metadata["kernelspec"] = kernelspec()
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
