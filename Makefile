@@ -1,31 +1,31 @@
 # Two commands do all the set-up on a fresh machine: `make book` and `make test`.
-# Both create .venv, install the pinned packages and vendor the offline assets first.
+# Both create .venv (tools/venv.sh: checks the interpreter, installs the pins and mdlib with
+# `pip install -e .`) and vendor the offline assets first.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# A second OpenBLAS kernel for `make nbval-other-cpu`: committed outputs must not depend on it.
+CORETYPE ?= Haswell
 
-.PHONY: help venv assets book test unit nbval browser browser-deps execute lab bench torch clean
+.PHONY: help venv assets book test unit nbval nbval-other-cpu jupyterlab browser system-deps execute lab bench torch clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (sets everything up)"
-	@echo "make test     unit tests, strict nbval, book build, offline browser test"
-	@echo "make lab      JupyterLab on book/, widgets live"
+	@echo "make test     unit tests, strict nbval, JupyterLab test, book build, offline browser test"
+	@echo "make lab      JupyterLab on book/ (notebooks signed, widget state kept)"
 	@echo "make execute  re-execute every notebook in place (after editing one)"
 	@echo "make bench    benchmarks (speed ratios, widget update times)"
 	@echo "make torch    optional: PyTorch 2.13.0 CPU in .venv, for comparison tests and benchmarks"
 	@echo "make clean    remove _build, _assets and .venv"
+	@echo "PYTHON=/path/to/python3 picks the interpreter (CPython 3.11 to 3.13); VENV=dir the virtualenv"
 
 # --- set-up ---------------------------------------------------------------------------
-$(VENV)/.installed: requirements.txt constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
-	@# mdlib is imported from this checkout (no build step): a .pth file puts the repo on sys.path.
-	$(PY) -c "import site; open(site.getsitepackages()[0] + '/mdlib-book.pth', 'w').write('$(CURDIR)\n')"
-	@touch $@
-venv: $(VENV)/.installed
+# Always runs; returns at once when .venv matches the interpreter and the pins.
+venv:
+	@bash tools/venv.sh "$(PYTHON)" "$(VENV)"
 
 _assets/VERSIONS: tools/vendor_assets.sh tools/mathjax-hub-shim.js tools/require-config.js
 	bash tools/vendor_assets.sh
@@ -37,46 +37,33 @@ book: venv assets
 	@echo "Open $(CURDIR)/_build/html/index.html"
 
 # --- tests ------------------------------------------------------------------------------
-test: venv assets
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory unit && \
-	$(MAKE) --no-print-directory nbval && \
-	$(MAKE) --no-print-directory book && \
-	$(MAKE) --no-print-directory browser && \
-	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
+# The stages, in order; `browser` needs the built book. Each stage also runs on its own.
+test: unit nbval jupyterlab browser
+	@echo "make test: all stages passed"
 
 unit: venv
-	$(BIN)/pytest tests -m "not browser"
+	$(BIN)/pytest tests -m "not browser and not jupyterlab"
 
+NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
 nbval: venv
-	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+	$(NBVAL)
 
-browser-deps:
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for the browser test"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else \
-	    echo "The browser test needs Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
-	  fi; \
-	fi
-	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing a CJK font (fonts-noto-cjk) for the glossary's Chinese"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
-	  else \
-	    echo "The browser test needs a CJK font: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
-	  fi; \
-	fi
-	@command -v unshare >/dev/null && command -v ip >/dev/null || \
-	  { echo "The browser test needs unshare (util-linux) and ip (iproute2)" >&2; exit 1; }
+# Strict nbval again under another OpenBLAS kernel (CI runs it): the committed outputs must not
+# depend on the CPU. tools/blas_kernel.py checks with threadpoolctl that the kernel changed.
+nbval-other-cpu: venv
+	@core=$$($(PY) tools/blas_kernel.py --other $(CORETYPE) Sandybridge SkylakeX) && \
+	  echo "strict nbval with OPENBLAS_CORETYPE=$$core" && \
+	  OPENBLAS_CORETYPE=$$core $(NBVAL)
+
+system-deps:
+	@bash tools/system_deps.sh
 
 # The browser test runs in a network namespace with nothing but loopback: any request that
 # leaves the site fails to connect, and the test also fails on it explicitly.
-browser: venv browser-deps
-	@test -f _build/html/index.html || { echo "build the book first: make book" >&2; exit 1; }
-	@# As root (CI) unshare -n; otherwise -r maps the user to root inside a user namespace.
-	unshare -n $$([ "$$(id -u)" = 0 ] || echo -r) sh -c 'ip link set lo up && exec $(BIN)/pytest tests/browser -m browser'
+# As root (CI) unshare -n; otherwise -r maps the user to root inside a user namespace.
+OFFLINE := unshare -n $$([ "$$(id -u)" = 0 ] || echo -r) sh -c
+browser: book system-deps
+	$(OFFLINE) 'ip link set lo up && exec $(BIN)/pytest tests/browser -m browser'
 
 # PyTorch is never a dependency of the book: with it installed, the unit tests also compare
 # mdlib with torch autograd and the benchmarks report ratios to torch. Best effort: where the
@@ -90,11 +77,19 @@ torch: venv
 execute: venv
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
 
+# Trust the chapters (steppers' scripts and SVG, saved widgets render), save widget state with
+# notebooks and keep it when a chapter is saved before it is run (tools/lab_setup.py).
 lab: venv
-	$(BIN)/jupyter lab book/
+	$(PY) tools/lab_setup.py
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) book/
 
-bench: venv
+# JupyterLab test: a copy of book/ set up as by `make lab`, driven by Chromium, offline like `browser`.
+jupyterlab: venv system-deps
+	$(OFFLINE) 'ip link set lo up && exec $(BIN)/pytest tests/jupyterlab -m jupyterlab'
+
+bench: venv system-deps
 	$(PY) benchmarks/widgets.py
+	$(OFFLINE) 'ip link set lo up && exec $(PY) benchmarks/jupyterlab.py'
 	$(PY) benchmarks/conv.py
 
 clean:
