@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sphinx.errors import ConfigError
 
+from mdlib.ui.palette import PRIMARY
+
 REQUIRED = ["mathjax/tex-svg-full.js", "widgets/require.min.js", "widgets/require-config.js",
             "widgets/embed-amd.js", "mathjax-hub-shim.js"]
 
@@ -44,7 +46,7 @@ def write_root_favicon(app, exception):
         from PIL import Image, ImageDraw
 
         icon = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
-        ImageDraw.Draw(icon).rounded_rectangle((0, 0, 31, 31), radius=6, fill="#4c72b0")
+        ImageDraw.Draw(icon).rounded_rectangle((0, 0, 31, 31), radius=6, fill=PRIMARY)
         icon.save(Path(app.outdir) / "favicon.ico", sizes=[(32, 32)])
 
 

@@ -7,7 +7,10 @@ Usage: .venv/bin/python benchmarks/widgets.py
 import statistics
 import time
 
-from mdlib.widgets import BackpropWidget, ConvWidget, NotationWidget, PoolWidget, ShapeExplorer
+from mdlib.ui.backprop import BackpropWidget
+from mdlib.ui.convolution import ConvWidget, PoolWidget
+from mdlib.ui.notation import NotationWidget
+from mdlib.ui.shapes import ShapeExplorer
 
 BUDGET_MS = 100.0
 

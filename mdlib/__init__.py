@@ -1,20 +1,25 @@
-"""mdlib: the book's small NumPy library.
+"""mdlib: the book's small NumPy library, in four layers that import only downward:
+
+    mdlib.kernels  NumPy only: activations, losses, dense, conv, pool, window helpers
+    mdlib.models   the chapters' networks and the one training loop
+    mdlib.verify   finite differences, gradient check, symbolic (SymPy) helpers
+    mdlib.ui       source listings, plots, palette, steppers, widgets, one module per chapter
 
 Every kernel of the contract (shared MDLIB-API) is importable from here. Each function's
 docstring says which chapter defines it; the chapters show its source and check it
 against SymPy and central finite differences.
 """
-from .activations import (identity, identity_prime, relu, relu_prime, sigmoid,
+from .kernels.activations import (identity, identity_prime, relu, relu_prime, sigmoid,
                           sigmoid_prime, softmax, tanh, tanh_prime)
-from .conv import (conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, convolve2d,
+from .kernels.conv import (conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, convolve2d,
                    correlate2d, rot180)
-from .dense import dense_backward, dense_forward
-from .gradcheck import (GradCheck, gradient_check, numerical_gradient, numerical_gradient_array,
+from .kernels.dense import dense_backward, dense_forward
+from .verify.gradcheck import (GradCheck, gradient_check, numerical_gradient, numerical_gradient_array,
                         numerical_gradient_forward, relative_error)
-from .losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
-from .network import backward, forward, init_params, layer_sizes
-from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
-from .train import (Gradients, accuracy, evaluate, gradient_descent, loss_and_gradients,
+from .kernels.losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
+from .models.network import backward, forward, init_params, layer_sizes
+from .kernels.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from .models.train import (Gradients, accuracy, evaluate, gradient_descent, loss_and_gradients,
                     minibatches, output_delta, output_layer)
 
 __all__ = [

@@ -360,11 +360,11 @@ class Notebook:
         return self.page.locator(f"[data-lt-widget='{i}']")
 
     def widget_title(self, i):
-        """The last line of the code cell that displays widget i, e.g. mdlib.widgets.PoolWidget(...)."""
+        """The last line of the code cell that displays widget i, e.g. mdlib.ui.convolution.PoolWidget(...) -> PoolWidget(...)."""
         return self.page.evaluate(f"""() => {{ const o = __lt.widgetOutputs()[{i}];
             const cell = __lt.panel().content.widgets.find(c => c.node.contains(o));
             const lines = cell ? cell.model.sharedModel.getSource().split('\\n').filter(l => l.trim()) : [];
-            return lines.length ? lines[lines.length - 1].trim().replace(/^mdlib\\.widgets\\./, '') : '?'; }}""")
+            return lines.length ? lines[lines.length - 1].trim().replace(/^mdlib\\.ui\\.\\w+\\./, '') : '?'; }}""")
 
     def pictures(self):
         return [w["picture"] for w in self.widget_summary()]

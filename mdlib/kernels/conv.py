@@ -1,0 +1,183 @@
+"""Convolution layers, (N, C, H, W) like PyTorch, computing cross-correlation.
+
+Defined in Chapter 4. With stride s and zero padding p (windows.py has the shared window helpers),
+    y[n, f, i, j] = b[f] + sum_{c,u,v} x_pad[n, c, i*s + u, j*s + v] w[f, c, u, v],
+    OH = (H + 2p - KH) // s + 1, OW likewise (floor, like PyTorch).
+The naive versions are these sums as loops; the fast versions gather every window into one
+matrix (im2col) and make one matrix product, and must give the same numbers.
+"""
+import numpy as np
+
+from ._check import as_float_array, conv_backward_inputs, conv_inputs, conv_output_size, correlate_inputs
+from .windows import output_size, window_scatter_add, window_view, zero_pad
+
+
+# --- naive: the sums of the chapter, as loops -------------------------------------------------
+
+def conv2d_naive(x, w, b=None, stride=1, padding=0):
+    """conv2d_naive_math after checking the arguments. x: (N, C, H, W); w: (F, C, KH, KW); b: (F,) or None."""
+    x, w, b, _, _ = conv_inputs(x, w, b, stride, padding)
+    return conv2d_naive_math(x, w, b, stride, padding)
+
+
+def conv2d_naive_math(x, w, b, s, p):
+    """y[n,f,i,j] = b[f] + sum_{c,u,v} x_pad[n, c, i*s+u, j*s+v] w[f,c,u,v], one output cell at a time.
+
+    Defined in Chapter 4. x: (N, C, H, W); w: (F, C, KH, KW); b: (F,). returns y: (N, F, OH, OW).
+    """
+    (N, _, H, W), (F, _, KH, KW) = x.shape, w.shape
+    OH, OW = output_size(H, W, KH, KW, s, p)
+    xp = zero_pad(x, p)
+    y = np.zeros((N, F, OH, OW), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    patch = xp[n, :, i * s:i * s + KH, j * s:j * s + KW]   # (C, KH, KW): the input that meets w[f]
+                    y[n, f, i, j] = np.sum(patch * w[f]) + b[f]
+    return y
+
+
+def conv2d_backward_naive(dy, x, w, stride=1, padding=0):
+    """conv2d_backward_naive_math after checking the arguments; returns (dx, dw, db)."""
+    dy, x, w = conv_backward_inputs(dy, x, w, stride, padding)
+    return conv2d_backward_naive_math(dy, x, w, stride, padding)
+
+
+def conv2d_backward_naive_math(dy, x, w, s, p):
+    """Backward of conv2d as loops: each output cell (n, f, i, j) sends dy[n,f,i,j] back along its sum.
+
+    Defined in Chapter 4.
+    db[f] += dy[n,f,i,j]
+    dw[f] += dy[n,f,i,j] * patch            (the kernel gradient: correlation of x with dy)
+    dx_pad[n, :, window] += dy[n,f,i,j] * w[f]   (the input gradient: full convolution of dy with w)
+    returns (dx, dw, db) with the shapes of x, w and (F,).
+    """
+    (N, F, OH, OW), (KH, KW) = dy.shape, w.shape[2:]
+    xp = zero_pad(x, p)
+    dxp, dw, db = np.zeros(xp.shape, dy.dtype), np.zeros(w.shape, dy.dtype), np.zeros(F, dy.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(OH):
+                for j in range(OW):
+                    window = (n, slice(None), slice(i * s, i * s + KH), slice(j * s, j * s + KW))
+                    db[f] += dy[n, f, i, j]
+                    dw[f] += dy[n, f, i, j] * xp[window]
+                    dxp[window] += dy[n, f, i, j] * w[f]
+    return dxp[:, :, p:p + x.shape[2], p:p + x.shape[3]], dw, db
+
+
+# --- fast: im2col and one matrix product ------------------------------------------------------
+
+def im2col(x, KH, KW, stride=1, padding=0):
+    """Every window of x as a column, per sample: cols[n, (c, u, v), (i, j)] = x_pad[n, c, i*s + u, j*s + v].
+
+    Defined in Chapter 4. x: (N, C, H, W); returns cols: (N, C*KH*KW, OH*OW). The window view
+    costs nothing; the one copy (the reshape) runs along rows of the image, which keeps it fast.
+    """
+    windows = window_view(x, KH, KW, stride, padding)                        # (N, C, OH, OW, KH, KW)
+    N, C, OH, OW = windows.shape[:4]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * KH * KW, OH * OW)
+
+
+def col2im(cols, x_shape, KH, KW, stride=1, padding=0):
+    """The adjoint of im2col: add each column back onto the window it came from (overlaps sum).
+
+    Defined in Chapter 4. cols: (N, C*KH*KW, OH*OW); returns an array of x_shape (N, C, H, W).
+    """
+    N, C, H, W = x_shape
+    OH, OW = output_size(H, W, KH, KW, stride, padding)
+    windows = cols.reshape(N, C, KH, KW, OH, OW).transpose(0, 1, 4, 5, 2, 3)  # (N, C, OH, OW, KH, KW)
+    return window_scatter_add(windows, x_shape, stride, padding)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0):
+    """conv2d_math after checking the arguments; the same result as conv2d_naive.
+
+    x: (N, C, H, W); w: (F, C, KH, KW); b: (F,) or None. returns y: (N, F, OH, OW).
+    """
+    x, w, b, _, _ = conv_inputs(x, w, b, stride, padding)
+    return conv2d_math(x, w, b, stride, padding)
+
+
+def conv2d_math(x, w, b, s, p):
+    """Fast conv2d: for each sample, y[n] = w_mat @ im2col(x)[n] + b, with w_mat = w as (F, C*KH*KW).
+
+    Defined in Chapter 4. The batched product (F, C*KH*KW) @ (N, C*KH*KW, OH*OW) -> (N, F, OH*OW)
+    is already in the output layout: a reshape, no transpose.
+    """
+    (N, _, H, W), (F, _, KH, KW) = x.shape, w.shape
+    y = w.reshape(F, -1) @ im2col(x, KH, KW, s, p) + b[:, None]         # (N, F, OH*OW)
+    return y.reshape(N, F, *output_size(H, W, KH, KW, s, p))
+
+
+def conv2d_backward(dy, x, w, stride=1, padding=0):
+    """conv2d_backward_math after checking the arguments; the same numbers as conv2d_backward_naive."""
+    dy, x, w = conv_backward_inputs(dy, x, w, stride, padding)
+    return conv2d_backward_math(dy, x, w, stride, padding)
+
+
+def conv2d_backward_math(dy, x, w, s, p):
+    """Fast backward of conv2d. With dy as (N, F, OH*OW), w_mat = w as (F, C*KH*KW), cols = im2col(x):
+
+    Defined in Chapter 4.
+    db = dy summed over n and the positions                      (F,)
+    dw = sum over n of dy[n] @ cols[n]^T                          (F, C*KH*KW) -> (F, C, KH, KW)
+    dx = col2im(w_mat^T @ dy[n] for every n)                      (N, C, H, W)
+    """
+    (N, F, OH, OW), (KH, KW) = dy.shape, w.shape[2:]
+    dy = dy.reshape(N, F, OH * OW)
+    db = dy.sum(axis=(0, 2))
+    dw = (dy @ im2col(x, KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
+    dx = col2im(w.reshape(F, -1).T @ dy, x.shape, KH, KW, s, p)
+    return dx, dw, db
+
+
+# --- single 2-D arrays ----------------------------------------------------------------------
+
+def rot180(k):
+    """rot180_math(k) as a new array (not a view of k)."""
+    k = as_float_array(k, "k")
+    if k.ndim < 2:
+        raise ValueError(f"rot180 needs k with at least 2 dimensions; got shape {k.shape}")
+    return rot180_math(k).copy()
+
+
+def rot180_math(k):
+    """rot180(k)[..., u, v] = k[..., KH-1-u, KW-1-v]: k turned by 180 degrees in its last two axes.
+
+    Defined in Chapter 4.
+    """
+    return k[..., ::-1, ::-1]
+
+
+def correlate2d(a, k, mode="valid"):
+    """correlate2d_math after checking the arguments: two 2-D arrays, mode "valid" or "full"."""
+    a, k = correlate_inputs(a, k, mode, "correlate2d")
+    return correlate2d_math(a, k, mode)
+
+
+def correlate2d_math(a, k, mode):
+    """2-D cross-correlation, as scipy.signal.correlate2d: out[i, j] = sum_{u,v} a[i+u, j+v] k[u, v].
+
+    Defined in Chapter 4. mode "valid": only where k fits inside a, shape (H - KH + 1, W - KW + 1);
+    mode "full": a zero-padded by (KH - 1, KW - 1) on every side, shape (H + KH - 1, W + KW - 1).
+    """
+    KH, KW = k.shape
+    if mode == "full":
+        a = zero_pad(a, KH - 1, KW - 1)
+    return np.tensordot(window_view(a, KH, KW), k, axes=([2, 3], [0, 1]))
+
+
+def convolve2d(a, k, mode="valid"):
+    """convolve2d_math after checking the arguments: two 2-D arrays, mode "valid" or "full"."""
+    a, k = correlate_inputs(a, k, mode, "convolve2d")
+    return convolve2d_math(a, k, mode)
+
+
+def convolve2d_math(a, k, mode):
+    """2-D convolution, as scipy.signal.convolve2d: the correlation with the kernel rotated 180 degrees.
+
+    Defined in Chapter 4. out[i, j] = sum_{u,v} a[i-u, j-v] k[u, v] = correlate2d(a, rot180(k)).
+    """
+    return correlate2d_math(a, rot180_math(k), mode)

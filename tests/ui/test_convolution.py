@@ -1,0 +1,161 @@
+"""Chapter 4: the convolution and pooling views against loops and mdlib's layers; steppers; widgets."""
+import numpy as np
+import pytest
+
+import mdlib
+from mdlib.ui.convolution import (CONV_EXAMPLES, POOL_EXAMPLE, POOL_SIZE, WORKED_EXAMPLE, ConvWidget, PoolWidget,
+                                  conv_backward_cell, conv_cells, conv_forward_cell, conv_stepper, conv_view,
+                                  pool_route, pool_stepper, pool_view)
+
+
+def output_shape(x_shape, k_shape, stride, padding):
+    """The output's shape as mdlib.conv2d computes it."""
+    return mdlib.conv2d(np.zeros((1, 1, *x_shape)), np.zeros((1, 1, *k_shape)), None, stride, padding).shape[2:]
+
+
+def random_conv(rng):
+    x = rng.normal(size=tuple(rng.integers(3, 7, size=2)))
+    k = rng.normal(size=tuple(rng.integers(1, 4, size=2)))
+    return x, k, int(rng.integers(1, 3)), int(rng.integers(0, 2))
+
+
+# --- the pure views --------------------------------------------------------------------------------
+
+def test_forward_cell_is_the_windowed_sum(rng):
+    for _ in range(20):
+        x, k, s, p = random_conv(rng)
+        OH, OW = output_shape(x.shape, k.shape, s, p)
+        xp = np.pad(x, p)
+        for i in range(OH):
+            for j in range(OW):
+                view = conv_forward_cell(x, k, i, j, s, p)
+                window = xp[i * s:i * s + k.shape[0], j * s:j * s + k.shape[1]]
+                assert view["value"] == pytest.approx(float((window * k).sum()))
+                assert sum(xv * kv for _, _, xv, kv in view["terms"]) == pytest.approx(view["value"])
+                assert [(xv, kv) for _, _, xv, kv in view["terms"]] == list(zip(window.ravel(), k.ravel()))
+        np.testing.assert_allclose(view["y"], mdlib.conv2d(x[None, None], k[None, None], None, s, p)[0, 0])
+
+
+def test_forward_cell_outside_the_output_is_refused(rng):
+    x, k = rng.normal(size=(5, 4)), rng.normal(size=(2, 3))
+    OH, OW = output_shape(x.shape, k.shape, 2, 1)
+    with pytest.raises(ValueError, match=rf"output cell \({OH}, 0\) is outside the output of shape \({OH}, {OW}\)"):
+        conv_forward_cell(x, k, OH, 0, stride=2, padding=1)
+
+
+def test_backward_cell_sums_what_reaches_it(rng):
+    for _ in range(20):
+        x, k, s, p = random_conv(rng)
+        dy = rng.normal(size=output_shape(x.shape, k.shape, s, p))
+        dx = np.zeros_like(x)                        # scatter every dy[i, j] k[u, v] back by a loop
+        for i, j in np.ndindex(*dy.shape):
+            for u, v in np.ndindex(*k.shape):
+                r, c = i * s + u - p, j * s + v - p
+                if 0 <= r < x.shape[0] and 0 <= c < x.shape[1]:
+                    dx[r, c] += dy[i, j] * k[u, v]
+        for r, c in np.ndindex(*x.shape):
+            view = conv_backward_cell(x.shape, k, dy, r, c, s, p)
+            assert view["value"] == pytest.approx(dx[r, c]) == pytest.approx(sum(d * kv for *_, d, kv in view["terms"]))
+            assert all(i * s + u - p == r and j * s + v - p == c for i, j, u, v, _, _ in view["terms"])
+        np.testing.assert_allclose(view["dx"], dx, atol=1e-12)
+        np.testing.assert_allclose(view["dx"], mdlib.conv2d_backward(dy[None, None], x[None, None], k[None, None],
+                                                                     s, p)[0][0, 0], atol=1e-12)
+
+
+def test_worked_example_centre_cell_collects_every_delta():
+    e = WORKED_EXAMPLE
+    view = conv_backward_cell(e["x"].shape, e["k"], e["dy"], 1, 1)
+    # the centre of a 3x3 input sits under every position of the 2x2 kernel: dy[i, j] meets k[1 - i, 1 - j]
+    assert [(d, kv) for *_, d, kv in view["terms"]] == [(e["dy"][i, j], e["k"][1 - i, 1 - j])
+                                                       for i in range(2) for j in range(2)]
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pool_routes_add_up_to_the_layer_s_backward(rng, mode):
+    backward = {"max": mdlib.max_pool2d_backward, "avg": mdlib.avg_pool2d_backward}[mode]
+    x = rng.normal(size=(4, 5))
+    for stride in (1, 2):
+        y_shape = mdlib.max_pool2d(x[None, None], 2, stride).shape[2:]
+        dy = rng.normal(size=y_shape)
+        total = np.zeros_like(x)
+        for i, j in np.ndindex(*y_shape):
+            view = pool_route(x, dy, i, j, 2, stride, mode)
+            assert view["window"] == [(i * stride + u, j * stride + v) for u in range(2) for v in range(2)]
+            if mode == "max":                         # all of dy[i, j] on the window's largest entry
+                (r, c, amount), = view["routes"]
+                assert x[r, c] == max(x[rc] for rc in view["window"]) and amount == dy[i, j]
+            for r, c, amount in view["routes"]:
+                total[r, c] += amount
+        expected = backward(dy[None, None], x[None, None], 2, stride)[0, 0]
+        np.testing.assert_allclose(total, expected)
+        np.testing.assert_allclose(view["dx"], expected)
+
+
+def test_pool_route_refuses_a_dy_of_the_wrong_shape(rng):
+    with pytest.raises(ValueError, match="pooled output's shape"):
+        pool_route(rng.normal(size=(4, 4)), np.ones((3, 3)), 0, 0, 2, 2)
+
+
+# --- the steppers ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", list(CONV_EXAMPLES))
+def test_conv_stepper_visits_every_output_cell_then_every_input_cell(example):
+    e = CONV_EXAMPLES[example]
+    s = conv_stepper(example)
+    out = output_shape(e["x"].shape, e["k"].shape, e["stride"], e["padding"])
+    assert conv_cells(example, "forward") == out and conv_cells(example, "backward") == e["x"].shape
+    cells = [("forward", n) for n in range(int(np.prod(out)))] + [("backward", n) for n in range(e["x"].size)]
+    assert s.frames == [ConvWidget(example, mode, n).picture.value for mode, n in cells]
+
+
+def test_pool_stepper_visits_every_output_cell_of_each_setting():
+    s = pool_stepper()
+    expected = []
+    for mode, stride in (("max", 2), ("avg", 2), ("max", 1)):
+        y = mdlib.max_pool2d(POOL_EXAMPLE["x"][None, None], POOL_SIZE, stride)[0, 0]
+        expected += [(mode, stride, i, j) for i, j in np.ndindex(*y.shape)]
+    assert len(s.frames) == len(expected)
+    assert [c.split(" of ")[0] for c in s.captions] == [f"{m} pooling, stride {st}: output cell ({i}, {j})"
+                                                        for m, st, i, j in expected]
+
+
+# --- the live widgets ------------------------------------------------------------------------------
+
+def test_conv_widget_follows_mode_example_and_cell(same):
+    w = ConvWidget(mode="backward", cell=4)
+    e = CONV_EXAMPLES[w.example.value]
+    assert w.cell.max == e["x"].size - 1 and same(w.view, conv_view(w.example.value, "backward", 4))
+    assert (w.view["mode"], w.view["r"], w.view["c"]) == ("backward", 1, 1)
+    w.mode.value = "forward"
+    OH, OW = output_shape(e["x"].shape, e["k"].shape, e["stride"], e["padding"])
+    assert w.cell.max == OH * OW - 1 and w.view["mode"] == "forward"
+    w.cell.value = w.cell.max
+    y = mdlib.conv2d(e["x"][None, None], e["k"][None, None], None, e["stride"], e["padding"])[0, 0]
+    assert (w.view["i"], w.view["j"]) == (OH - 1, OW - 1) and w.view["value"] == pytest.approx(y[-1, -1])
+    w.example.value = other = list(CONV_EXAMPLES)[1]
+    f = CONV_EXAMPLES[other]
+    assert w.cell.max == int(np.prod(output_shape(f["x"].shape, f["k"].shape, f["stride"], f["padding"]))) - 1
+    np.testing.assert_array_equal(w.view["k"], f["k"])
+
+
+def test_pool_selection_keeps_row_and_column_when_the_stride_changes(text, same):
+    w = PoolWidget(mode="max", stride=1, cell=3)      # stride 1: 3x3 output, cell 3 = (1, 0)
+    assert (w.view["i"], w.view["j"]) == (1, 0) and same(w.view, pool_view("max", 1, 1, 0))
+    w.stride.value = 2                                # 2x2 output: still (1, 0), its window moves
+    assert same(w.view, pool_view("max", 2, 1, 0)) and w.cell.value == 2
+    shown = text(w.picture.value)
+    top, left = w.view["top"], w.view["left"]
+    assert "output cell (1, 0)" in shown.lower()
+    assert f"rows {top} to {top + POOL_SIZE - 1}, columns {left} to {left + POOL_SIZE - 1}" in shown
+    w.stride.value = 1                                # and back: (1, 0), not (0, 2)
+    assert (w.view["i"], w.view["j"]) == (1, 0)
+
+
+def test_pool_selection_is_clamped_into_the_smaller_output(same):
+    w = PoolWidget(stride=1, cell=8)                  # (2, 2), the last cell of the 3x3 output
+    w.stride.value = 2                                # one render: the clamped cell, not a second jump
+    assert (w.view["i"], w.view["j"]) == (1, 1) and (w.cell.value, w.cell.max) == (3, 3)
+    w.cell.value = 2                                  # the slider still moves row-major
+    assert (w.view["i"], w.view["j"]) == (1, 0)
+    w.mode.value = "avg"
+    assert same(w.view, pool_view("avg", 2, 1, 0))

@@ -1,0 +1,63 @@
+"""Chapter 3: the two-layer network's shapes against the arrays it computes; the explorer."""
+import numpy as np
+import pytest
+
+from mdlib.models.two_layer import two_layer_backward, two_layer_forward
+from mdlib.ui.shapes import ShapeExplorer, explorer_tour, shape_explorer_stepper, two_layer_shapes
+
+
+def arrays(rng, m, n, k):
+    """Every array of one forward and backward pass, by name."""
+    W1, b1 = rng.normal(size=(k, m)), rng.normal(size=(k, 1))
+    W2, b2 = rng.normal(size=(1, k)), rng.normal(size=(1, 1))
+    _, cache = two_layer_forward(W1, b1, W2, b2, rng.normal(size=(m, n)))
+    _, grads = two_layer_backward(rng.integers(2, size=(1, n)).astype(float), cache)
+    return {**cache, **grads, "W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def test_every_shape_is_the_shape_computed(rng):
+    for _ in range(20):
+        m, n, k = (int(v) for v in rng.integers(1, 9, size=3))
+        computed = arrays(rng, m, n, k)
+        for r in two_layer_shapes(m, n, k):
+            assert computed[r["name"]].shape == r["result"], r["name"]
+            if r["left"] is not None:                 # a product: (a, b) @ (b, c) -> (a, c)
+                assert r["left"][1] == r["right"][0] and r["result"] == (r["left"][0], r["right"][1])
+            if r["like"] is not None:                 # a gradient has its parameter's shape
+                name, shape = r["like"]
+                assert computed[name].shape == shape == r["result"]
+            if r["broadcast"] is not None:
+                bias = computed["b" + r["name"][1]]
+                assert bias.shape == r["broadcast"] and np.broadcast_shapes(r["result"], bias.shape) == r["result"]
+
+
+def test_forward_then_backward():
+    phases = [r["phase"] for r in two_layer_shapes(2, 3, 4)]
+    assert phases == sorted(phases, key=["forward", "backward"].index) and set(phases) == {"forward", "backward"}
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5])
+def test_rejects_sizes_that_are_not_positive_whole_numbers(bad):
+    with pytest.raises(ValueError, match="positive whole number"):
+        two_layer_shapes(bad, 3, 3)
+
+
+def test_stepper_shows_the_tour(text):
+    s = shape_explorer_stepper()
+    tour = explorer_tour()
+    assert len(s.frames) == len(tour)
+    for frame, (m, n, k) in zip(s.frames, tour):
+        assert text(frame).startswith(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
+
+
+def test_widget_follows_its_sliders(text):
+    w = ShapeExplorer(m=3, n=5, k=4)
+    w.n.value = 200
+    assert w.view == two_layer_shapes(3, 200, 4)
+    w.k.value = 7
+    assert w.view == two_layer_shapes(3, 200, 7)
+    shown = text(w.picture.value)
+    for r in w.view:                                  # the table names every shape it computes
+        assert str(r["result"]) in shown
+        if r["like"]:
+            assert f"same shape as {r['like'][0]} {r['like'][1]}" in shown

@@ -1,0 +1,290 @@
+"""The static steppers: every output steps on its own, and an untrusted notebook still reads well.
+
+JupyterLab sanitises the HTML of an untrusted notebook: no <script>, no <svg> (its text stays, run
+together), no data-* attributes, no empty `hidden`. The stepper must then show its first frame, the
+others collapsed, and its pictures as images. The tests below check the HTML in Python (with a small
+model of that sanitiser) and, where Debian's chromium and Playwright are installed, in a browser:
+as the HTML book runs it (inline), as trusted JupyterLab runs it (inserted, scripts re-created) and
+untrusted (sanitised, no JavaScript).
+"""
+import base64
+import re
+import shutil
+import urllib.parse
+import xml.etree.ElementTree as ET
+from html import escape
+from html.parser import HTMLParser
+
+import pytest
+
+from mdlib.ui.backprop import backprop_stepper
+from mdlib.ui.convolution import POOL_EXAMPLE, WORKED_EXAMPLE, conv_stepper, pool_stepper
+from mdlib.ui.notation import notation_stepper
+from mdlib.ui.shapes import shape_explorer_stepper
+from mdlib.ui.stepper import Stepper
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+# --- a small model of JupyterLab's sanitiser (its allowed tags; attributes it keeps) --------------
+
+ALLOWED_TAGS = set("""a abbr acronym address area article aside audio b bdi bdo big blockquote br button canvas
+caption center cite code col colgroup colspan command data datalist dd del details dfn dir div dl dt em
+fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hgroup hr i img input ins kbd label
+legend li map mark menu meter nav nobr ol optgroup option output p pre progress q rowspan s samp section
+select small source span strike strong sub summary sup table tbody td textarea tfoot th thead time tr
+track tt u ul var video wbr""".split())
+DROP_WITH_CONTENT = {"script", "style", "textarea", "option", "noscript"}
+KEPT_ATTRIBUTES = {"*": {"class", "dir", "lang", "style", "title"}, "img": {"src", "alt", "width", "height"},
+                   "button": {"type"}}
+VOID = {"img", "br", "hr", "input", "wbr", "col", "source", "track", "area"}
+
+
+class Sanitiser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out, self.dropping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DROP_WITH_CONTENT:
+            self.dropping += 1
+        if self.dropping or tag not in ALLOWED_TAGS:
+            return
+        keep = KEPT_ATTRIBUTES["*"] | KEPT_ATTRIBUTES.get(tag, set())
+        kept = "".join(f' {k}="{escape(v)}"' for k, v in attrs if k in keep and v)
+        self.out.append(f"<{tag}{kept}>")
+
+    def handle_endtag(self, tag):
+        if tag in DROP_WITH_CONTENT:
+            self.dropping -= 1
+        elif not self.dropping and tag in ALLOWED_TAGS and tag not in VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+
+def sanitise(html):
+    s = Sanitiser()
+    s.feed(html)
+    s.close()
+    return "".join(s.out)
+
+
+class Reader(HTMLParser):
+    """What a reader sees of static HTML with no script: text and images outside closed <details>
+    (a closed details shows only its summary) and outside elements marked hidden."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text, self.images, self.summaries = [], [], [], []
+
+    def _shown(self):
+        for i, (tag, attrs, _) in enumerate(self.stack):
+            if "hidden" in attrs:
+                return False
+            if tag == "details" and "open" not in attrs:
+                inside_summary = any(t == "summary" for t, _, _ in self.stack[i + 1:])
+                if not inside_summary:
+                    return False
+        return True
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in VOID:
+            if tag == "img" and self._shown():
+                self.images.append(attrs)
+            return
+        self.stack.append((tag, attrs, len(self.text)))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        while self.stack:
+            t, attrs, start = self.stack.pop()
+            if t == tag:
+                if t == "summary":
+                    self.summaries.append("".join(self.text[start:]))
+                break
+
+    def handle_data(self, data):
+        if self._shown():
+            self.text.append(data)
+
+
+def read(html):
+    r = Reader()
+    r.feed(html)
+    r.close()
+    return " ".join("".join(r.text).split()), r.images, r.summaries
+
+
+def decode_svg(src):
+    head, _, body = src.partition(",")
+    assert head.startswith("data:image/svg+xml"), head
+    data = base64.b64decode(body).decode() if head.endswith(";base64") else urllib.parse.unquote(body)
+    return ET.fromstring(data)  # a standalone image must be well-formed XML
+
+
+# --- the HTML, checked in Python --------------------------------------------------------------------
+
+def test_two_outputs_of_the_same_stepper_share_no_ids():
+    s = conv_stepper()
+    html = s._repr_html_() + s._repr_html_() + conv_stepper()._repr_html_()
+    ids = re.findall(r"""\bid\s*=\s*["']?([^"'\s>]+)""", html)
+    assert len(ids) == len(set(ids)), f"duplicate ids: {sorted(i for i in set(ids) if ids.count(i) > 1)}"
+    # the output is the same for the same stepper, so committed notebooks stay stable
+    assert s._repr_html_() == conv_stepper()._repr_html_()
+
+
+@pytest.mark.parametrize("make", [notation_stepper, backprop_stepper, shape_explorer_stepper, conv_stepper,
+                                  lambda: conv_stepper("4x4 input, 3x3 kernel, stride 2, padding 1"), pool_stepper])
+def test_untrusted_stepper_shows_the_first_frame_and_collapses_the_rest(make):
+    s = make()
+    text, images, summaries = read(sanitise(s._repr_html_()))
+    assert "Step 1." in text and "Step 2." not in text
+    assert s.captions[0] in text and not any(c in text for c in s.captions[1:] if c not in s.captions[0])
+    assert len(summaries) == 1 and f"{len(s.frames) - 1}" in summaries[0] and "trust" in summaries[0]
+    assert "<button" not in sanitise(s._repr_html_())     # no buttons that cannot work here
+    # every frame is still there, in order, to read once the reader opens the details
+    opened = sanitise(s._repr_html_()).replace("<details", "<details open")
+    text_all, images_all, _ = read(opened)
+    positions = [text_all.find(f"Step {i + 1}.") for i in range(len(s.frames))]
+    assert -1 not in positions and positions == sorted(positions)
+    # pictures are images (the sanitiser strips inline SVG and runs its text together)
+    assert images and len(images_all) > len(images)
+    for img in images_all:
+        svg = decode_svg(img["src"])
+        assert svg.tag == SVG_NS + "svg" and img.get("alt")
+
+
+def test_untrusted_stepper_drops_no_svg_text_into_the_page():
+    s = conv_stepper()
+    text, _, _ = read(sanitise(s._repr_html_()))
+    # inline SVG would leave the first frame's input grid as a run of numbers ("123456789" or "1 2 ... 9")
+    run = r"\s*".join(re.escape(f"{v:.3g}") for v in WORKED_EXAMPLE["x"].ravel())
+    assert not re.search(run, text), text
+
+
+def test_stepper_pictures_keep_their_values_and_page_weight_stays_reasonable():
+    s = pool_stepper()
+    html = s._repr_html_()
+    inline = sum(len(f) for f in s.frames)
+    assert len(html) < 1.5 * inline          # the images cost little more than inline SVG
+    svg = decode_svg(read(html.replace("<details", "<details open"))[1][0]["src"])
+    numbers = [t.text for t in svg.iter(SVG_NS + "text")]
+    first_row = POOL_EXAMPLE["x"][0]
+    assert numbers[:len(first_row)] == [f"{v:.3g}" for v in first_row]   # the first row of the pooling input x
+
+
+def test_stepper_structure():
+    html = Stepper(["<p>a</p>", "<p>b</p>"], ["one", "two <&>"], title="T")._repr_html_()
+    # one [data-stepper] (class mdlib-stepper) holding one data-frame per frame; the script names neither
+    assert html.count("data-stepper") == 1 and "class='mdlib-stepper'" in html and "data-current='0'" in html
+    assert html.count("data-frame=") == 2 and "<details data-role='rest'" in html
+    script = html[html.index("<script"):]
+    assert "data-stepper" not in script and "data-step='next'" in script   # the buttons are the script's
+    assert "two &lt;&amp;&gt;" in html                 # captions are escaped
+    assert html.count("<script") == 1
+
+
+def test_stepper_of_one_frame_has_nothing_to_collapse():
+    html = Stepper(["<p>a</p>"], ["one"])._repr_html_()
+    assert "<details" not in html and html.count("data-frame=") == 1
+
+
+def test_stepper_rejects_mismatched_captions():
+    with pytest.raises(ValueError, match="2 frames and 1 captions"):
+        Stepper(["a", "b"], ["one"])
+
+
+# --- the HTML, run in a browser ---------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+VISIBLE = ("el => ({current: el.getAttribute('data-current'), frames: Array.from(el.querySelectorAll('[data-frame]'))"
+           ".filter(f => !f.hidden && f.offsetParent !== null).map(f => f.dataset.frame)})")
+
+# What JupyterLab does with a trusted HTML output: set innerHTML (scripts do not run), then
+# replace every script by a fresh copy, which runs (rendermime's evalInnerHTMLScriptTags).
+JUPYTERLAB_INSERT = """html => { const host = document.createElement('div'); document.body.appendChild(host);
+    host.innerHTML = html;
+    for (const s of Array.from(host.getElementsByTagName('script'))) {
+      const c = document.createElement('script'); c.textContent = s.textContent; s.parentNode.replaceChild(c, s); } }"""
+
+
+def step_all(page, n_outputs):
+    steppers = page.locator("[data-stepper]")
+    assert steppers.count() == n_outputs
+    for i in range(n_outputs):
+        assert steppers.nth(i).evaluate(VISIBLE) == {"current": "0", "frames": ["0"]}, f"output {i}"
+    # step each output a different number of times: each moves on its own
+    for i in range(n_outputs):
+        for _ in range(i + 1):
+            steppers.nth(i).locator('[data-step="next"]').click()
+    states = [steppers.nth(i).evaluate(VISIBLE) for i in range(n_outputs)]
+    assert states == [{"current": str(i + 1), "frames": [str(i + 1)]} for i in range(n_outputs)]
+    first = steppers.nth(0)
+    first.locator('[data-step="prev"]').click()
+    first.locator('[data-step="prev"]').click()              # wraps round to the last frame
+    n = first.locator("[data-frame]").count()
+    assert first.evaluate(VISIBLE)["frames"] == [str(n - 1)]
+    return steppers
+
+
+@pytest.mark.parametrize("how", ["html book (inline)", "trusted jupyterlab (inserted)"])
+def test_copies_of_one_stepper_each_step(browser, how):
+    s = conv_stepper()
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    if how.startswith("html book"):
+        page.set_content("<body>" + s._repr_html_() + "<p>text</p>" + s._repr_html_() + s._repr_html_() + "</body>")
+    else:
+        for _ in range(3):
+            page.evaluate(JUPYTERLAB_INSERT, s._repr_html_())
+    steppers = step_all(page, 3)
+    # trusted: the diagrams are inline SVG again (hover titles, selectable text), no details left
+    assert steppers.nth(0).locator("svg").count() > 0 and page.locator("details").count() == 0
+    assert page.locator("[data-stepper] img").count() == 0
+    assert not errors
+    page.close()
+
+
+def test_untrusted_stepper_in_a_browser(browser):
+    s = conv_stepper()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_content("<body>" + sanitise(s._repr_html_()) + "</body>")
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('p'))
+        .filter(p => p.offsetParent !== null && p.innerText.startsWith('Step ')).map(p => p.innerText.split('.')[0])""")
+    assert shown == ["Step 1"]
+    images = page.evaluate("""() => Array.from(document.images).filter(i => i.offsetParent !== null)
+        .map(i => i.complete && i.naturalWidth > 0)""")
+    assert images and all(images)                     # the first frame's pictures load as images
+    page.locator("summary").click()
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('p'))
+        .filter(p => p.offsetParent !== null && p.innerText.startsWith('Step ')).length""")
+    assert shown == len(s.frames)
+    context.close()
