@@ -4,7 +4,9 @@ Defined in Chapter 4. With stride s and zero padding p (windows.py has the share
     y[n, f, i, j] = b[f] + sum_{c,u,v} x_pad[n, c, i*s + u, j*s + v] w[f, c, u, v],
     OH = (H + 2p - KH) // s + 1, OW likewise (floor, like PyTorch).
 The naive versions are these sums as loops; the fast versions gather every window into one
-matrix (im2col) and make one matrix product, and must give the same numbers.
+matrix (im2col) and make one matrix product, and must give the same numbers. So that the
+window matrix (KH*KW times the input) never outgrows a memory budget, the fast versions take the
+batch a chunk of samples at a time (batch_chunks); each sample's numbers do not depend on the chunking.
 """
 import numpy as np
 
@@ -69,6 +71,21 @@ def conv2d_backward_naive_math(dy, x, w, s, p):
 
 # --- fast: im2col and one matrix product ------------------------------------------------------
 
+CHUNK_BYTES = 64 * 2**20     # memory budget for one chunk's im2col matrix (at least one sample per chunk)
+
+
+def batch_chunks(N, *sample_shape_and_itemsize):
+    """Slices of the batch 0..N-1, each as many samples as fit CHUNK_BYTES (at least one).
+
+    Defined in Chapter 4. One sample's im2col matrix takes the product of the other arguments in bytes.
+    """
+    bytes_per_sample = 1
+    for d in sample_shape_and_itemsize:
+        bytes_per_sample *= int(d)                    # Python ints: a NumPy stride or size may be a small integer type
+    step = max(1, CHUNK_BYTES // max(1, bytes_per_sample))
+    return [slice(start, start + step) for start in range(0, N, step)]
+
+
 def im2col(x, KH, KW, stride=1, padding=0):
     """Every window of x as a column, per sample: cols[n, (c, u, v), (i, j)] = x_pad[n, c, i*s + u, j*s + v].
 
@@ -104,11 +121,16 @@ def conv2d_math(x, w, b, s, p):
     """Fast conv2d: for each sample, y[n] = w_mat @ im2col(x)[n] + b, with w_mat = w as (F, C*KH*KW).
 
     Defined in Chapter 4. The batched product (F, C*KH*KW) @ (N, C*KH*KW, OH*OW) -> (N, F, OH*OW)
-    is already in the output layout: a reshape, no transpose.
+    is already in the output layout: a reshape, no transpose. It runs one chunk of samples at a
+    time, so that im2col's matrix stays within CHUNK_BYTES.
     """
-    (N, _, H, W), (F, _, KH, KW) = x.shape, w.shape
-    y = w.reshape(F, -1) @ im2col(x, KH, KW, s, p) + b[:, None]         # (N, F, OH*OW)
-    return y.reshape(N, F, *output_size(H, W, KH, KW, s, p))
+    (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
+    OH, OW = output_size(H, W, KH, KW, s, p)
+    y = np.empty((N, F, OH * OW), dtype=x.dtype)
+    for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
+        np.matmul(w.reshape(F, -1), im2col(x[chunk], KH, KW, s, p), out=y[chunk])
+    y += b[:, None]
+    return y.reshape(N, F, OH, OW)
 
 
 def conv2d_backward(dy, x, w, stride=1, padding=0):
@@ -124,13 +146,17 @@ def conv2d_backward_math(dy, x, w, s, p):
     db = dy summed over n and the positions                      (F,)
     dw = sum over n of dy[n] @ cols[n]^T                          (F, C*KH*KW) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)                      (N, C, H, W)
+    The sums over n run one chunk of samples at a time, as in conv2d_math.
     """
-    (N, F, OH, OW), (KH, KW) = dy.shape, w.shape[2:]
+    (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
     dy = dy.reshape(N, F, OH * OW)
     db = dy.sum(axis=(0, 2))
-    dw = (dy @ im2col(x, KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
-    dx = col2im(w.reshape(F, -1).T @ dy, x.shape, KH, KW, s, p)
-    return dx, dw, db
+    w_mat_T = np.ascontiguousarray(w.reshape(F, -1).T)                      # (C*KH*KW, F), laid out for the product
+    dw, dx = np.zeros((F, C * KH * KW), dtype=dy.dtype), np.empty(x.shape, dtype=dy.dtype)
+    for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
+        dw += (dy[chunk] @ im2col(x[chunk], KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0)
+        dx[chunk] = col2im(w_mat_T @ dy[chunk], x[chunk].shape, KH, KW, s, p)
+    return dx, dw.reshape(w.shape), db
 
 
 # --- single 2-D arrays ----------------------------------------------------------------------

@@ -10,7 +10,6 @@ from ._check import pool_backward_inputs, pool_inputs
 from .windows import window_scatter_add, window_view
 
 
-
 def max_pool2d(x, size=2, stride=None):
     """max_pool2d_math after checking the arguments. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
@@ -20,9 +19,15 @@ def max_pool2d(x, size=2, stride=None):
 def max_pool2d_math(x, size, s):
     """y[n, c, i, j] = max_{u,v} x[n, c, i*s + u, j*s + v]: the largest entry of each size x size window.
 
-    Defined in Chapter 4. A window holding a NaN has the maximum NaN, as in PyTorch.
+    Defined in Chapter 4. A running maximum over the size^2 positions (u, v) of the window, each
+    a strided slice of x. A window holding a NaN has the maximum NaN, as in PyTorch.
     """
-    return window_view(x, size, size, s).max(axis=(4, 5))
+    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
+    y = windows[..., 0, 0].copy()
+    for u in range(size):
+        for v in range(size):
+            np.maximum(y, windows[..., u, v], out=y)
+    return y
 
 
 def max_pool2d_backward(dy, x, size=2, stride=None):
@@ -36,13 +41,18 @@ def max_pool2d_backward_math(dy, x, size, s):
 
     Defined in Chapter 4. The first maximum in row-major order, as PyTorch; nowhere else in the
     window; where windows overlap, an input cell sums what it receives. The forward pass's input x
-    is needed to find where the maxima were.
+    is needed to find where the maxima were: walking (u, v) in row-major order, dy goes to the first
+    entry equal to the maximum y (or the first NaN, when y is NaN) and no further.
     """
-    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
-    first_max = windows.reshape(*windows.shape[:4], size * size).argmax(axis=4)
-    is_first_max = np.arange(size * size) == first_max[..., None]          # (N, C, OH, OW, size*size)
-    routed = np.where(is_first_max, dy[..., None], 0).reshape(windows.shape)
-    return window_scatter_add(routed, x.shape, s)
+    windows, y = window_view(x, size, size, s), max_pool2d_math(x, size, s)
+    routed = np.zeros((size, size) + y.shape, dtype=dy.dtype)                # routed[u, v] = window (u, v)'s share
+    left = dy.copy()                                                         # what no earlier (u, v) has taken
+    for u in range(size):
+        for v in range(size):
+            first_max = (windows[..., u, v] == y) | np.isnan(windows[..., u, v])
+            np.copyto(routed[u, v], left, where=first_max)
+            np.copyto(left, 0, where=first_max)
+    return window_scatter_add(routed.transpose(2, 3, 4, 5, 0, 1), x.shape, s)
 
 
 def avg_pool2d(x, size=2, stride=None):
@@ -54,9 +64,14 @@ def avg_pool2d(x, size=2, stride=None):
 def avg_pool2d_math(x, size, s):
     """y[n, c, i, j] = 1/size^2 sum_{u,v} x[n, c, i*s + u, j*s + v]: the mean of each size x size window.
 
-    Defined in Chapter 4.
+    Defined in Chapter 4. A running sum over the size^2 positions (u, v), each a strided slice of x.
     """
-    return window_view(x, size, size, s).mean(axis=(4, 5))
+    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
+    y = np.zeros(windows.shape[:4], dtype=x.dtype)
+    for u in range(size):
+        for v in range(size):
+            y += windows[..., u, v]
+    return y / (size * size)
 
 
 def avg_pool2d_backward(dy, x, size=2, stride=None):

@@ -209,3 +209,52 @@ def test_integer_and_bool_inputs_become_float64(rng, dtype):
     assert y.dtype == np.float64
     np.testing.assert_array_equal(y, mdlib.conv2d(x.astype(float), w.astype(float)))
     assert mdlib.max_pool2d(x).dtype == np.float64 and mdlib.avg_pool2d(x).dtype == np.float64
+
+
+# --- chunking the batch: bounded memory, the same numbers --------------------------------------------
+
+@pytest.mark.parametrize("budget", [1, 2000, 10**9])
+def test_chunked_equals_unchunked_exactly_and_matches_naive(rng, monkeypatch, budget):
+    """A tiny budget (one sample per chunk), a middling one and a huge one (one chunk) give identical arrays."""
+    import mdlib.kernels.conv as conv
+    cases = [random_conv_case(rng) for _ in range(8)] + [
+        (rng.normal(size=(7, 3, 6, 5)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4), 2, 1)]
+    results = []
+    for b_ in (budget, 10**12):
+        monkeypatch.setattr(conv, "CHUNK_BYTES", b_)
+        out = []
+        for x, w, b, s, p in cases:
+            y = mdlib.conv2d(x, w, b, s, p)
+            out.append((y, *mdlib.conv2d_backward(np.ones_like(y) + y, x, w, s, p)))
+        results.append(out)
+    for (x, w, b, s, p), chunked, whole in zip(cases, *results):
+        for c, u in zip(chunked, whole):
+            np.testing.assert_array_equal(c, u)
+        assert mdlib.relative_error(chunked[0], mdlib.conv2d_naive(x, w, b, s, p)) < 1e-9
+        naive = mdlib.conv2d_backward_naive(np.ones_like(chunked[0]) + chunked[0], x, w, s, p)
+        for c, n in zip(chunked[1:], naive):
+            assert mdlib.relative_error(c, n) < 1e-9
+
+
+def test_batch_chunks_cover_the_batch_within_the_budget(monkeypatch):
+    import mdlib.kernels.conv as conv
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1000)
+    for N, per_sample in [(0, 10), (1, 10**6), (7, 300), (10, 100), (10, 1000), (5, 0), (6, np.uint8(200))]:
+        chunks = conv.batch_chunks(N, per_sample)
+        assert chunks == conv.batch_chunks(N, 1, per_sample, 1)
+        assert [i for c in chunks for i in range(N)[c]] == list(range(N))
+        assert all(len(range(N)[c]) >= 1 for c in chunks)
+        assert all(len(range(N)[c]) * int(per_sample) <= 1000 or len(range(N)[c]) == 1 for c in chunks)
+
+
+def test_conv_float32_chunked_matches_unchunked(rng, monkeypatch):
+    import mdlib.kernels.conv as conv
+    x, w, b = (rng.normal(size=s).astype(np.float32) for s in [(9, 2, 7, 7), (3, 2, 3, 3), (3,)])
+    dy = rng.normal(size=(9, 3, 7, 7)).astype(np.float32)
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 10**12)
+    whole = (mdlib.conv2d(x, w, b, 1, 1), *mdlib.conv2d_backward(dy, x, w, 1, 1))
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 3000)
+    chunked = (mdlib.conv2d(x, w, b, 1, 1), *mdlib.conv2d_backward(dy, x, w, 1, 1))
+    for c, u in zip(chunked, whole):
+        assert c.dtype == np.float32
+        np.testing.assert_array_equal(c, u)

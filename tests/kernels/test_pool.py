@@ -81,3 +81,52 @@ def test_max_pool_ties_match_torch():
         ty = torch.nn.functional.max_pool2d(tx, 2, stride)
         ty.backward(torch.ones_like(ty))
         np.testing.assert_array_equal(mdlib.max_pool2d_backward(np.ones(tuple(ty.shape)), x, 2, stride), tx.grad.numpy())
+
+
+# --- the strided-slice implementations against the definitions: ties, overlaps, NaN -----------------------------
+
+def pool_forward_loops(x, size, stride, mode):
+    N, C, H, W = x.shape
+    OH, OW = (H - size) // stride + 1, (W - size) // stride + 1
+    y = np.zeros((N, C, OH, OW), dtype=x.dtype)
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    win = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+                    y[n, c, i, j] = win.max() if mode == "max" else win.mean()
+    return y
+
+
+@pytest.mark.parametrize("size, stride", [(2, 1), (3, 2), (3, 1), (2, 2), (3, 3), (2, 3), (1, 1)])
+def test_max_pool_with_many_ties_matches_loops_exactly(rng, size, stride):
+    x = rng.integers(0, 3, size=(2, 3, 8, 7)).astype(float)       # few values: windows full of ties
+    dy = rng.integers(1, 5, size=(2, 3, (8 - size) // stride + 1, (7 - size) // stride + 1)).astype(float)
+    np.testing.assert_array_equal(mdlib.max_pool2d(x, size, stride), pool_forward_loops(x, size, stride, "max"))
+    np.testing.assert_array_equal(mdlib.max_pool2d_backward(dy, x, size, stride),
+                                  pool_backward_loops(dy, x, size, stride, "max"))
+
+
+def test_max_pool_nan_and_inf_go_where_argmax_says():
+    x = np.array([[[[1.0, np.nan, np.nan], [np.inf, 2.0, -np.inf], [-np.inf, -np.inf, np.inf]]]])
+    y = mdlib.max_pool2d(x, 2, 1)
+    dy = np.array([[[[1.0, 2.0], [4.0, 8.0]]]])
+    np.testing.assert_array_equal(y, pool_forward_loops(x, 2, 1, "max"))         # NaN where a window holds one
+    np.testing.assert_array_equal(mdlib.max_pool2d_backward(dy, x, 2, 1), pool_backward_loops(dy, x, 2, 1, "max"))
+    allneg = np.full((1, 1, 2, 2), -np.inf)
+    np.testing.assert_array_equal(mdlib.max_pool2d_backward(np.ones((1, 1, 1, 1)), allneg),
+                                  [[[[1.0, 0.0], [0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("size, stride", [(3, 2), (2, 1), (2, 2), (3, 3)])
+def test_avg_pool_overlaps_sum_and_match_loops(rng, dtype, size, stride):
+    x = rng.normal(size=(2, 2, 9, 8)).astype(dtype)
+    dy = rng.normal(size=(2, 2, (9 - size) // stride + 1, (8 - size) // stride + 1)).astype(dtype)
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(mdlib.avg_pool2d(x, size, stride), pool_forward_loops(x, size, stride, "avg"), rtol=tol, atol=tol)
+    np.testing.assert_allclose(mdlib.avg_pool2d_backward(dy, x, size, stride),
+                               pool_backward_loops(dy, x, size, stride, "avg"), rtol=tol, atol=tol)
+    ones = mdlib.avg_pool2d_backward(np.full(dy.shape, float(size * size), dtype), x, size, stride)
+    counts = pool_backward_loops(np.ones(dy.shape), np.zeros(x.shape), size, stride, "avg") * size * size
+    np.testing.assert_array_equal(ones, counts)                       # each cell: how many windows hold it

@@ -1,0 +1,31 @@
+"""Timing and memory helpers the benchmark scripts share (figures to read, never assertions)."""
+import statistics
+import time
+import tracemalloc
+
+
+def median_seconds(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def interleaved(fns, repeats, rounds=5):
+    """Median over rounds of each function's median time, alternating the functions."""
+    results = [[] for _ in fns]
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            results[i].append(median_seconds(fn, repeats))
+    return [statistics.median(r) for r in results]
+
+
+def peak_bytes(fn):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
