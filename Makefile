@@ -91,6 +91,7 @@ bench: venv system-deps
 	$(PY) benchmarks/widgets.py
 	$(OFFLINE) 'ip link set lo up && exec $(PY) benchmarks/jupyterlab.py'
 	$(PY) benchmarks/conv.py
+	$(PY) benchmarks/pool.py
 
 clean:
 	rm -rf _build _assets $(VENV) .pytest_cache
