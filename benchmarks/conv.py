@@ -11,7 +11,6 @@ Each figure is the median of repeated runs, interleaved so that a slow moment hi
 Usage: .venv/bin/python benchmarks/conv.py
 """
 import sys
-import time
 
 import numpy as np
 

@@ -19,8 +19,9 @@ from .verify.gradcheck import (GradCheck, gradient_check, numerical_gradient, nu
 from .kernels.losses import mse, one_hot, sigmoid_binary_cross_entropy, softmax_cross_entropy
 from .models.network import backward, forward, init_params, layer_sizes
 from .kernels.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
-from .models.train import (Gradients, accuracy, evaluate, gradient_descent, loss_and_gradients,
-                    minibatches, output_delta, output_layer)
+from .models.losses import accuracy
+from .models.network import Gradients, evaluate, loss_and_gradients, output_delta, output_layer
+from .models.train import gradient_descent, minibatches
 
 __all__ = [
     "sigmoid", "sigmoid_prime", "relu", "relu_prime", "tanh", "tanh_prime",

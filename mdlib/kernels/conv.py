@@ -10,7 +10,8 @@ batch a chunk of samples at a time (batch_chunks); each sample's numbers do not 
 """
 import numpy as np
 
-from ._check import as_float_array, conv_backward_inputs, conv_inputs, conv_output_size, correlate_inputs
+from ._check import as_float_array, conv_backward_inputs, conv_inputs, correlate_inputs
+from ._check import conv_output_size  # noqa: F401  (re-exported: the layer's output size)
 from .windows import output_size, window_scatter_add, window_view, zero_pad
 
 

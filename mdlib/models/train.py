@@ -11,9 +11,7 @@ import numpy as np
 
 from ..kernels._check import require_whole
 from ..kernels.activations import sigmoid, sigmoid_prime
-from .losses import LOSSES, accuracy, get_loss  # noqa: F401  (re-exported: mdlib.models.train.accuracy)
-from .network import (DenseNetwork, Gradients, as_params, evaluate, from_params,  # noqa: F401  (re-exported)
-                      loss_and_gradients, output_delta, output_layer)
+from .network import DenseNetwork, as_params, from_params
 
 HISTORY_KEYS = ("loss", "accuracy", "val_accuracy", "iterations", "stopped")
 
