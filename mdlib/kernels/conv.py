@@ -73,6 +73,7 @@ def conv2d_backward_naive_math(dy, x, w, s, p):
 # --- fast: im2col and one matrix product ------------------------------------------------------
 
 CHUNK_BYTES = 64 * 2**20     # memory budget for one chunk's im2col matrix (at least one sample per chunk)
+LOOP_PRODUCT = 2**21         # per-sample products this large (multiply-adds) run one BLAS call per sample
 
 
 def batch_chunks(N, *sample_shape_and_itemsize):
@@ -134,6 +135,25 @@ def conv2d_math(x, w, b, s, p):
     return y.reshape(N, F, OH, OW)
 
 
+def per_sample_products(dw, dy, x, w_mat_T, KH, KW, s, p):
+    """With cols = im2col(x): dw += dy[n] @ cols[n]^T for each n in turn; returns d_cols[n] = w_mat^T @ dy[n].
+
+    Defined in Chapter 4. dy: (n, F, OH*OW); cols: (n, C*KH*KW, OH*OW). Small products go as one
+    batched call; large ones (F*OH*OW*C*KH*KW >= LOOP_PRODUCT) as one plain BLAS call per sample,
+    where NumPy's batched product is slow. The choice depends on the shapes only, not the chunking.
+    """
+    cols = im2col(x, KH, KW, s, p)
+    if dy[0].size * cols.shape[1] < LOOP_PRODUCT:
+        dw += (dy @ cols.transpose(0, 2, 1)).sum(axis=0)
+        del cols                                                  # d_cols may reuse its memory
+        return w_mat_T @ dy
+    d_cols = np.empty_like(cols)
+    for k in range(len(dy)):
+        dw += dy[k] @ cols[k].T
+        np.matmul(w_mat_T, dy[k], out=d_cols[k])
+    return d_cols
+
+
 def conv2d_backward(dy, x, w, stride=1, padding=0):
     """conv2d_backward_math after checking the arguments; the same numbers as conv2d_backward_naive."""
     dy, x, w = conv_backward_inputs(dy, x, w, stride, padding)
@@ -147,7 +167,8 @@ def conv2d_backward_math(dy, x, w, s, p):
     db = dy summed over n and the positions                      (F,)
     dw = sum over n of dy[n] @ cols[n]^T                          (F, C*KH*KW) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)                      (N, C, H, W)
-    The sums over n run one chunk of samples at a time, as in conv2d_math.
+    One chunk of samples at a time, as in conv2d_math, with products per sample
+    (per_sample_products): the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
     dy = dy.reshape(N, F, OH * OW)
@@ -155,8 +176,8 @@ def conv2d_backward_math(dy, x, w, s, p):
     w_mat_T = np.ascontiguousarray(w.reshape(F, -1).T)                      # (C*KH*KW, F), laid out for the product
     dw, dx = np.zeros((F, C * KH * KW), dtype=dy.dtype), np.empty(x.shape, dtype=dy.dtype)
     for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
-        dw += (dy[chunk] @ im2col(x[chunk], KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0)
-        dx[chunk] = col2im(w_mat_T @ dy[chunk], x[chunk].shape, KH, KW, s, p)
+        d_cols = per_sample_products(dw, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p)   # dw += ...; w_mat^T @ dy[n]
+        dx[chunk] = col2im(d_cols, x[chunk].shape, KH, KW, s, p)
     return dx, dw.reshape(w.shape), db
 
 

@@ -7,13 +7,25 @@ its arguments and calls its _math function; the windows come from windows.py, as
 import numpy as np
 
 from ._check import pool_backward_inputs, pool_inputs
-from .windows import window_scatter_add, window_view
+from .windows import output_size, window_scatter_add, window_view
+
+BLOCK_BYTES = 2**19     # max pooling takes the images (n, c) a block of about this many input bytes at a time
+
+
+def image_blocks(n_images, image_bytes):
+    """Slices of 0..n_images-1, each as many images as fit BLOCK_BYTES (at least one): a block stays in the cache."""
+    step = max(1, BLOCK_BYTES // max(1, image_bytes))
+    return [slice(start, start + step) for start in range(0, n_images, step)]
 
 
 def max_pool2d(x, size=2, stride=None):
-    """max_pool2d_math after checking the arguments. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
+    """max_pool2d_math after checking the arguments, a block of images at a time. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
-    return max_pool2d_math(x, size, stride)
+    (N, C, H, W), (OH, OW) = x.shape, output_size(*x.shape[2:], size, size, stride)
+    images, y = x.reshape(N * C, H, W), np.empty((N * C, OH, OW), dtype=x.dtype)
+    for block in image_blocks(N * C, H * W * x.itemsize):
+        y[block] = max_pool2d_math(images[block], size, stride)
+    return y.reshape(N, C, OH, OW)
 
 
 def max_pool2d_math(x, size, s):
@@ -31,9 +43,14 @@ def max_pool2d_math(x, size, s):
 
 
 def max_pool2d_backward(dy, x, size=2, stride=None):
-    """max_pool2d_backward_math after checking the arguments; returns dx like x."""
+    """max_pool2d_backward_math after checking the arguments, a block of images at a time; returns dx like x."""
     dy, x, size, stride = pool_backward_inputs(dy, x, size, stride)
-    return max_pool2d_backward_math(dy, x, size, stride)
+    (N, C, H, W), (OH, OW) = x.shape, dy.shape[2:]
+    images, d_images = x.reshape(N * C, H, W), dy.reshape(N * C, OH, OW)
+    dx = np.empty(images.shape, dtype=dy.dtype)
+    for block in image_blocks(N * C, H * W * x.itemsize):
+        dx[block] = max_pool2d_backward_math(d_images[block], images[block], size, stride)
+    return dx.reshape(x.shape)
 
 
 def max_pool2d_backward_math(dy, x, size, s):
@@ -42,17 +59,24 @@ def max_pool2d_backward_math(dy, x, size, s):
     Defined in Chapter 4. The first maximum in row-major order, as PyTorch; nowhere else in the
     window; where windows overlap, an input cell sums what it receives. The forward pass's input x
     is needed to find where the maxima were: walking (u, v) in row-major order, dy goes to the first
-    entry equal to the maximum y (or the first NaN, when y is NaN) and no further.
+    entry equal to the maximum y (or the first NaN, when y is NaN) and no further. Each (u, v) is a
+    strided slice of x and of dx, as in the forward pass.
     """
-    windows, y = window_view(x, size, size, s), max_pool2d_math(x, size, s)
-    routed = np.zeros((size, size) + y.shape, dtype=dy.dtype)                # routed[u, v] = window (u, v)'s share
-    left = dy.copy()                                                         # what no earlier (u, v) has taken
+    y = max_pool2d_math(x, size, s)
+    OH, OW = y.shape[-2:]
+    nan_in_y = np.isnan(y).any()                 # only then can a maximum be a NaN (never == y)
+    finite_dy = np.isfinite(dy).all()            # only then is dy * mask the same as where(mask, dy, 0)
+    dx, taken = np.zeros(x.shape, dtype=dy.dtype), np.zeros(y.shape, dtype=bool)   # taken: an earlier (u, v) got dy
     for u in range(size):
         for v in range(size):
-            first_max = (windows[..., u, v] == y) | np.isnan(windows[..., u, v])
-            np.copyto(routed[u, v], left, where=first_max)
-            np.copyto(left, 0, where=first_max)
-    return window_scatter_add(routed.transpose(2, 3, 4, 5, 0, 1), x.shape, s)
+            at_uv = (..., slice(u, u + s * OH, s), slice(v, v + s * OW, s))   # x[at_uv][..., i, j] = x[..., i*s + u, j*s + v]
+            is_max = x[at_uv] == y
+            if nan_in_y:
+                is_max |= np.isnan(x[at_uv])
+            first = is_max > taken                                           # a maximum, and the first one
+            taken |= is_max
+            dx[at_uv] += dy * first if finite_dy else np.where(first, dy, 0)
+    return dx
 
 
 def avg_pool2d(x, size=2, stride=None):
