@@ -7,7 +7,6 @@ import mdlib
 
 
 def random_shape(rng, ndim=None, high=6):
-    # local copy of conftest.random_shape: `from conftest import` can pick up tests/jupyterlab/conftest.py
     ndim = rng.integers(1, 4) if ndim is None else ndim
     return tuple(int(n) for n in rng.integers(1, high, size=ndim))
 
