@@ -84,3 +84,73 @@ class Sigmoid(sp.Function):
 
     def _eval_rewrite_as_exp(self, arg, **kwargs):
         return 1 / (1 + sp.exp(-arg))
+
+
+def _entries(expr):
+    """The entries of a SymPy Matrix (row-major), or [expr] for a scalar."""
+    return list(expr) if isinstance(expr, sp.MatrixBase) else [sp.sympify(expr)]
+
+
+def _same_shape(a, b, what):
+    shape_a = a.shape if isinstance(a, sp.MatrixBase) else ()
+    shape_b = b.shape if isinstance(b, sp.MatrixBase) else ()
+    if shape_a != shape_b:
+        raise ValueError(f"{what} has shape {shape_a} but the derived result has shape {shape_b}")
+
+
+def difference_at_a_point(a, b, seed=0):
+    """max |a - b| over the entries, at one point where every symbol and every value or derivative
+    of an undefined function gets its own random rational in [1, 2] (seeded; with a large prime
+    denominator, so no value is 0, 1 or equal to another by accident).
+
+    Defined in Chapter 1. Undefined functions (sigma, L, ...) are generic, so their values and
+    derivatives at different arguments are independent numbers; a nonzero result therefore
+    proves a and b are different formulas. Defined functions (Sigmoid, exp) are evaluated.
+    """
+    import random
+
+    rng = random.Random(seed)
+    value = lambda: sp.Rational(rng.randint(99991, 2 * 99991), 99991)
+    worst = 0.0
+    for d in _entries(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a) - b):
+        d = d.doit()
+        d = d.xreplace({s: value() for s in sorted(d.free_symbols, key=str)})
+        # innermost first, so that an outer application sees numeric arguments
+        for _ in range(10):
+            apps = [e for e in d.atoms(sp.Derivative, sp.Subs, sp.core.function.AppliedUndef)]
+            if not apps:
+                break
+            d = d.xreplace({e: value() for e in sorted(apps, key=str)})
+        worst = max(worst, abs(float(sp.N(d.rewrite(sp.exp), 30))))
+    return worst
+
+
+def check_derivation(derived, stated, mistakes=None, name="the formula", simplify=sp.simplify):
+    """Assert that a derived SymPy result equals the formula as stated, and that each common
+    mistake is rejected by the same comparison. Prints one line per verdict.
+
+    Defined in Chapter 1.
+    derived, stated: SymPy expressions or Matrices of one shape. Equal means every entry of
+        simplify(derived - stated) is exactly 0.
+    mistakes: {description: wrong formula}. Each must differ from derived at a random point
+        (difference_at_a_point > 1e-12): proof that the check above would have failed on it.
+    Raises AssertionError naming the formula and the first entry that disagrees.
+    """
+    _same_shape(stated, derived, name)
+    d = sp.Matrix(derived) - sp.Matrix(stated) if isinstance(derived, sp.MatrixBase) else derived - stated
+    for i, entry in enumerate(_entries(d)):
+        left = simplify(entry)
+        if left != 0:
+            raise AssertionError(f"{name}: entry {i} of derived - stated simplifies to {left}, not 0")
+    print(f"derived == {name}: every entry of the difference simplifies to 0")
+    for what, wrong in (mistakes or {}).items():
+        if isinstance(wrong, sp.MatrixBase) != isinstance(derived, sp.MatrixBase) or (
+                isinstance(wrong, sp.MatrixBase) and wrong.shape != derived.shape):
+            print(f"rejected, the common mistake {what}: it does not even have the shape of the result")
+            continue
+        gap = difference_at_a_point(derived, wrong)
+        if not gap > 1e-12:
+            raise AssertionError(f"the common mistake {what} is not rejected: it agrees with the "
+                                 f"derived result at a random point (difference {gap:.1e})")
+        print(f"rejected, the common mistake {what}: it differs from the derived result "
+              f"(by more than 1e-12 at a random point)")

@@ -25,3 +25,45 @@ def test_numeric_values():
     assert values[M[1, 0]] == 3.0
     with pytest.raises(ValueError, match=r"\(2, 2\) and array \(2, 3\)"):
         numeric_values([(M, np.ones((2, 3)))])
+
+
+# --- check_derivation: the derivation assert and its common-mistake control ---------------
+import pytest as _pytest
+import sympy as _sp
+
+from mdlib.verify.symbolic import check_derivation, difference_at_a_point
+
+
+def test_check_derivation_accepts_an_equal_formula_and_rejects_the_mistake(capsys):
+    x, y = _sp.symbols("x y", real=True)
+    sigma = _sp.Function("sigma")
+    derived = _sp.diff(sigma(x * y), x)
+    stated = y * _sp.Subs(_sp.Derivative(sigma(x), x), x, x * y).doit()
+    check_derivation(derived, derived, {"no inner derivative": derived / y}, name="chain rule")
+    out = capsys.readouterr().out
+    assert "derived == chain rule" in out and "rejected, the common mistake no inner derivative" in out
+    assert difference_at_a_point(derived, stated) == 0.0
+
+
+def test_check_derivation_fails_on_an_unequal_formula():
+    x = _sp.Symbol("x", real=True)
+    with _pytest.raises(AssertionError, match="simplifies to"):
+        check_derivation(_sp.Matrix([[x, 2 * x]]), _sp.Matrix([[x, x]]))
+
+
+def test_check_derivation_fails_when_the_mistake_is_the_same_formula():
+    x = _sp.Symbol("x", real=True)
+    with _pytest.raises(AssertionError, match="is not rejected"):
+        check_derivation(x**2, x * x, {"written differently": x * x})
+
+
+def test_a_mistake_that_agrees_at_1_is_still_rejected():
+    """The random point never lands on 0 or 1, where x and x**2 agree."""
+    x = _sp.Symbol("x", real=True)
+    assert difference_at_a_point(x**2, x) > 1e-3
+
+
+def test_check_derivation_names_a_shape_mismatch():
+    x = _sp.Symbol("x", real=True)
+    with _pytest.raises(ValueError, match=r"shape \(1, 2\)"):
+        check_derivation(_sp.Matrix([[x, x]]).T, _sp.Matrix([[x, x]]))
