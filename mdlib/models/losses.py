@@ -60,13 +60,23 @@ def accuracy(scores, y, threshold=0.5):
     Defined in Chapter 2.
     scores: (K, N) class scores (the decision is the argmax over axis 0), or (1, N) outputs of
         one sigmoid unit (the decision is scores >= threshold).
-    y: integer labels (N,), one-hot (K, N), or (1, N) zeros and ones.
+    y: integer labels (N,), one-hot (K, N) or soft targets (K, N) (the label is the argmax),
+        or (1, N) zeros and ones. A (K, N) y of zeros and ones must be one-hot: a multi-label
+        target (a column with several ones, or none) is a ValueError, since one argmax per
+        sample cannot be right or wrong about several labels.
     """
     scores = np.asarray(scores)
     y = np.asarray(y)
     if scores.ndim != 2:
         raise ValueError(f"scores must be 2-D (K, N); got shape {scores.shape}")
     K, N = scores.shape
+    if y.ndim == 2 and K > 1 and y.size and np.isin(y, (0, 1)).all():
+        ones = (y == 1).sum(axis=0)
+        if (ones != 1).any():
+            bad = int(np.flatnonzero(ones != 1)[0])
+            raise ValueError(f"y {y.shape} of zeros and ones must be one-hot for accuracy; column "
+                             f"{bad} has {int(ones[bad])} ones: multi-label targets need a "
+                             f"per-label accuracy")
     labels = y.argmax(axis=0) if (y.ndim == 2 and K > 1) else y.reshape(-1)
     if labels.shape != (N,):
         raise ValueError(f"y {y.shape} does not give one label per column of scores {scores.shape}")

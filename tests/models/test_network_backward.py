@@ -93,6 +93,13 @@ def test_accuracy():
     assert mdlib.accuracy(scores, mdlib.one_hot(np.array([0, 1, 1]), 2)) == 1.0
     assert mdlib.accuracy(np.array([[0.2, 0.7, 0.5]]), np.array([[0, 1, 0]])) == pytest.approx(2 / 3)
     assert mdlib.accuracy(np.array([[-1.0, 2.0]]), np.array([[0, 1]]), threshold=0.0) == 1.0
+    # source 003's multi-label target: argmax hits one label and misses the other
+    with pytest.raises(ValueError, match="column 0 has 2 ones"):
+        mdlib.accuracy(np.array([[0.9], [0.1], [0.8]]), np.array([[1], [0], [1]]))
+    with pytest.raises(ValueError, match="column 1 has 0 ones"):
+        mdlib.accuracy(scores, np.array([[1, 0, 0], [0, 0, 1]]))
+    # soft targets keep their argmax as the label
+    assert mdlib.accuracy(scores, np.array([[0.6, 0.3, 0.6], [0.4, 0.7, 0.4]])) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match=r"y \(4,\) .*scores \(2, 3\)"):
         mdlib.accuracy(scores, np.array([0, 1, 0, 1]))
 
