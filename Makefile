@@ -10,13 +10,14 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # A second OpenBLAS kernel for `make nbval-other-cpu`: committed outputs must not depend on it.
 CORETYPE ?= Haswell
 
-.PHONY: help venv assets book test unit nbval nbval-other-cpu jupyterlab browser system-deps execute lab bench torch clean
+.PHONY: help venv assets book test unit nbval nbval-other-cpu mutants jupyterlab browser system-deps execute lab bench torch clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (sets everything up)"
 	@echo "make test     unit tests, strict nbval, JupyterLab test, book build, offline browser test"
 	@echo "make lab      JupyterLab on book/ (notebooks signed, widget state kept)"
 	@echo "make execute  re-execute every notebook in place (after editing one)"
+	@echo "make mutants  apply classic mistakes to mdlib (tools/mutants.py): the tests and the book must catch each"
 	@echo "make bench    benchmarks (speed ratios, widget update times)"
 	@echo "make torch    optional: PyTorch 2.13.0 CPU in .venv, for comparison tests and benchmarks"
 	@echo "make clean    remove _build, _assets and .venv"
@@ -54,6 +55,12 @@ nbval-other-cpu: venv
 	@core=$$($(PY) tools/blas_kernel.py --other $(CORETYPE) Sandybridge SkylakeX) && \
 	  echo "strict nbval with OPENBLAS_CORETYPE=$$core" && \
 	  OPENBLAS_CORETYPE=$$core $(NBVAL)
+
+# The mutation harness: each classic mistake in tools/mutants.py is applied to mdlib in a temporary
+# copy; the unit tests and strict nbval must fail on every one, and the book's notebooks on every
+# mistake in a function the book shows. Prints the kill rates; CI runs it after `make test`.
+mutants: venv
+	$(PY) tools/mutants.py
 
 system-deps:
 	@bash tools/system_deps.sh
