@@ -114,13 +114,11 @@ def difference_at_a_point(a, b, seed=0):
     worst = 0.0
     for d in _entries(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a) - b):
         d = d.doit()
+        # derivatives and function values first (outermost first: xreplace works top-down, and a
+        # Derivative's own variable must not become a number), then the remaining symbols
+        for kinds in ((sp.Derivative, sp.Subs), (sp.core.function.AppliedUndef,)):
+            d = d.xreplace({e: value() for e in sorted(d.atoms(*kinds), key=str)})
         d = d.xreplace({s: value() for s in sorted(d.free_symbols, key=str)})
-        # innermost first, so that an outer application sees numeric arguments
-        for _ in range(10):
-            apps = [e for e in d.atoms(sp.Derivative, sp.Subs, sp.core.function.AppliedUndef)]
-            if not apps:
-                break
-            d = d.xreplace({e: value() for e in sorted(apps, key=str)})
         worst = max(worst, abs(float(sp.N(d.rewrite(sp.exp), 30))))
     return worst
 

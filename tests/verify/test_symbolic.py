@@ -67,3 +67,11 @@ def test_check_derivation_names_a_shape_mismatch():
     x = _sp.Symbol("x", real=True)
     with _pytest.raises(ValueError, match=r"shape \(1, 2\)"):
         check_derivation(_sp.Matrix([[x, x]]).T, _sp.Matrix([[x, x]]))
+
+
+def test_a_derivative_in_the_unsubstituted_form_is_handled():
+    """Derivative(f(x), x) keeps its variable: only the whole derivative becomes a number."""
+    x = _sp.Symbol("x", real=True)
+    f = _sp.Function("f")
+    assert difference_at_a_point(_sp.Derivative(f(x), x), 2 * _sp.Derivative(f(x), x)) > 1e-3
+    assert difference_at_a_point(_sp.diff(f(x) ** 2, x), 2 * f(x) * _sp.Derivative(f(x), x)) == 0.0
