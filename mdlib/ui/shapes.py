@@ -28,6 +28,8 @@ def two_layer_shapes(m, n, k):
       result: the shape computed; broadcast: the shape added by broadcasting (b1, b2), or None;
       like: for a gradient, the parameter whose shape it must have, and that parameter's shape.
     The caller can check every product: left[1] == right[0] and result == (left[0], right[1]).
+    The backward rows are the gradients of the mean cost C, as mdlib's arrays hold them:
+    dZ2 = dC/dZ2 = (A2 - Y)/n carries the 1/n, so dW2 = dZ2 A1^T needs none.
     """
     for name, v in (("m", m), ("n", n), ("k", k)):
         if int(v) != v or v < 1:
@@ -38,12 +40,12 @@ def two_layer_shapes(m, n, k):
         _row("A1", "sigma(Z1)", "forward", result=(k, n)),
         _row("Z2", "W2 A1 + b2", "forward", (1, k), (k, n), (1, n), broadcast=(1, 1)),
         _row("A2", "sigma(Z2)", "forward", result=(1, n)),
-        _row("dZ2", "A2 - Y", "backward", result=(1, n)),
-        _row("dW2", "1/n dZ2 A1^T", "backward", (1, n), (n, k), (1, k), like=("W2", (1, k))),
-        _row("db2", "1/n sum(dZ2, axis=1, keepdims=True)", "backward", result=(1, 1), like=("b2", (1, 1))),
+        _row("dZ2", "(A2 - Y)/n", "backward", result=(1, n)),
+        _row("dW2", "dZ2 A1^T", "backward", (1, n), (n, k), (1, k), like=("W2", (1, k))),
+        _row("db2", "sum(dZ2, axis=1, keepdims=True)", "backward", result=(1, 1), like=("b2", (1, 1))),
         _row("dZ1", "W2^T dZ2 * sigma'(Z1)", "backward", (k, 1), (1, n), (k, n)),
-        _row("dW1", "1/n dZ1 X^T", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
-        _row("db1", "1/n sum(dZ1, axis=1, keepdims=True)", "backward", result=(k, 1), like=("b1", (k, 1))),
+        _row("dW1", "dZ1 X^T", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
+        _row("db1", "sum(dZ1, axis=1, keepdims=True)", "backward", result=(k, 1), like=("b1", (k, 1))),
     ]
 
 
