@@ -98,28 +98,34 @@ def _same_shape(a, b, what):
         raise ValueError(f"{what} has shape {shape_a} but the derived result has shape {shape_b}")
 
 
-def difference_at_a_point(a, b, seed=0):
-    """max |a - b| over the entries, at one point where every symbol and every value or derivative
-    of an undefined function gets its own random rational in [1, 2] (seeded; with a large prime
-    denominator, so no value is 0, 1 or equal to another by accident).
+def difference_at_a_point(a, b, seed=0, points=4):
+    """max |a - b| over the entries and over a few points (seeded), where every symbol and every
+    value or derivative of an undefined function gets its own random rational, 1 <= |value| <= 2,
+    with a large prime denominator (so nothing is 0, 1 or equal by accident): all positive at the
+    first point, all negative at the second, of mixed signs at the others.
 
     Defined in Chapter 1. Undefined functions (sigma, L, ...) are generic, so their values and
     derivatives at different arguments are independent numbers; a nonzero result therefore
-    proves a and b are different formulas. Defined functions (Sigmoid, exp) are evaluated.
+    proves a and b are different formulas. Defined functions (Sigmoid, exp) are evaluated. Both
+    signs are drawn so that a mistake on one branch of a piecewise formula (relu') is seen.
     """
     import random
 
     rng = random.Random(seed)
-    value = lambda: sp.Rational(rng.randint(99991, 2 * 99991), 99991)
     worst = 0.0
-    for d in _entries(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a) - b):
-        d = d.doit()
-        # derivatives and function values first (outermost first: xreplace works top-down, and a
-        # Derivative's own variable must not become a number), then the remaining symbols
-        for kinds in ((sp.Derivative, sp.Subs), (sp.core.function.AppliedUndef,)):
-            d = d.xreplace({e: value() for e in sorted(d.atoms(*kinds), key=str)})
-        d = d.xreplace({s: value() for s in sorted(d.free_symbols, key=str)})
-        worst = max(worst, abs(float(sp.N(d.rewrite(sp.exp), 30))))
+    differences = _entries(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a) - b)
+    for point in range(points):
+        # the first point all positive, the second all negative, the others mixed
+        sign = (lambda: 1) if point == 0 else (lambda: -1) if point == 1 else (lambda: rng.choice((-1, 1)))
+        value = lambda: sign() * sp.Rational(rng.randint(99991, 2 * 99991), 99991)
+        for d in differences:
+            d = d.doit()
+            # derivatives and function values first (outermost first: xreplace works top-down, and
+            # a Derivative's own variable must not become a number), then the remaining symbols
+            for kinds in ((sp.Derivative, sp.Subs), (sp.core.function.AppliedUndef,)):
+                d = d.xreplace({e: value() for e in sorted(d.atoms(*kinds), key=str)})
+            d = d.xreplace({s: value() for s in sorted(d.free_symbols, key=str)})
+            worst = max(worst, abs(complex(sp.N(d.rewrite(sp.exp), 30))))   # sin, cos: complex exponentials
     return worst
 
 
@@ -130,8 +136,9 @@ def check_derivation(derived, stated, mistakes=None, name="the formula", simplif
     Defined in Chapter 1.
     derived, stated: SymPy expressions or Matrices of one shape. Equal means every entry of
         simplify(derived - stated) is exactly 0.
-    mistakes: {description: wrong formula}. Each must differ from derived at a random point
-        (difference_at_a_point > 1e-12): proof that the check above would have failed on it.
+    mistakes: {description: wrong formula}. Each must differ from derived at one of those points
+        (difference_at_a_point > 1e-12 at some point): proof that the check above would have
+        failed on it.
     Raises AssertionError naming the formula and the first entry that disagrees.
     """
     _same_shape(stated, derived, name)
@@ -149,6 +156,6 @@ def check_derivation(derived, stated, mistakes=None, name="the formula", simplif
         gap = difference_at_a_point(derived, wrong)
         if not gap > 1e-12:
             raise AssertionError(f"the common mistake {what} is not rejected: it agrees with the "
-                                 f"derived result at a random point (difference {gap:.1e})")
+                                 f"derived result at {4} random points (largest difference {gap:.1e})")
         print(f"rejected, the common mistake {what}: it differs from the derived result "
-              f"(by more than 1e-12 at a random point)")
+              f"(by more than 1e-12 at random points)")

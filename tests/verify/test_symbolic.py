@@ -75,3 +75,16 @@ def test_a_derivative_in_the_unsubstituted_form_is_handled():
     f = _sp.Function("f")
     assert difference_at_a_point(_sp.Derivative(f(x), x), 2 * _sp.Derivative(f(x), x)) > 1e-3
     assert difference_at_a_point(_sp.diff(f(x) ** 2, x), 2 * f(x) * _sp.Derivative(f(x), x)) == 0.0
+
+
+def test_trigonometric_formulas_are_compared():
+    x = _sp.Symbol("x", real=True)
+    assert difference_at_a_point(_sp.diff(_sp.sin(x) ** 2, x), 2 * _sp.sin(x) * _sp.cos(x)) < 1e-25
+    assert difference_at_a_point(_sp.diff(_sp.sin(x) ** 2, x), _sp.sin(x) * _sp.cos(x)) > 1e-3
+
+
+def test_a_mistake_on_the_negative_branch_only_is_rejected():
+    z = _sp.Symbol("z", real=True)
+    relu_prime = _sp.Piecewise((1, z > 0), (0, True))
+    wrong = _sp.Piecewise((1, z > 0), (1, True))     # relu'(z) = 1 for z <= 0 too
+    assert difference_at_a_point(relu_prime, wrong) == 1.0
