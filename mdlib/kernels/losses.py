@@ -98,7 +98,7 @@ def softmax_cross_entropy(z, y):
 
 
 def softmax_cross_entropy_math(z, Y):
-    """Softmax followed by cross-entropy, fused: L = mean_n -sum_k Y_kn log S(z)_kn, dz = dL/dz = (S - Y)/N.
+    """Softmax followed by cross-entropy, fused: C = mean over n of J_n = -sum_k Y_kn log S(z)_kn; dz = dC/dz = (S - Y)/N.
 
     Defined in Chapter 2 (which derives S - Y). log S = z - m - log sum_k e^{z_k - m} (m the column
     max) stays finite for any finite z. A logit of -inf masks its class: S = 0 there, and

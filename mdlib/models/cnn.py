@@ -84,16 +84,16 @@ def cnn_forward(params, x):
     """x: (N, C, H, W). returns (logits (classes, N), cache). Defined in Chapter 4."""
     require_keys(params, NAMES, "params (from init_cnn)")
     stride, padding, pool = _hyperparameters(params)
-    u = conv2d(x, params["k"], params["bk"], stride, padding)   # (N, F, OH, OW)
-    a = relu(u)
-    p = max_pool2d(a, pool)                                     # (N, F, PH, PW)
+    z2 = conv2d(x, params["k"], params["bk"], stride, padding)  # (N, F, OH, OW): layer 2's z
+    a2 = relu(z2)
+    p = max_pool2d(a2, pool)                                    # (N, F, PH, PW)
     flat = p.reshape(p.shape[0], -1).T                          # (F*PH*PW, N): one sample per column
     if flat.shape[0] != np.shape(params["W"])[1]:
         raise ValueError(f"the pooled maps {p.shape[1:]} flatten to {flat.shape[0]} values but W {np.shape(params['W'])} "
                          f"takes {np.shape(params['W'])[1]}: x {np.shape(x)} with stride {stride}, padding {padding}, "
                          f"pool {pool} is not the input this CNN was built for (init_cnn's in_shape)")
     z = dense_forward(params["W"], params["b"], flat)           # (classes, N)
-    return z, {"x": x, "u": u, "a": a, "p": p, "flat": flat}
+    return z, {"x": x, "z2": z2, "a2": a2, "p": p, "flat": flat}
 
 
 def cnn_loss_and_gradients(params, x, y):
@@ -106,9 +106,9 @@ def cnn_loss_and_gradients(params, x, y):
     loss, dz = LOSS.kernel(z, y)                                        # (classes, N), carries 1/N
     dW, db, dflat = dense_backward(dz, params["W"], c["flat"])         # Chapter 2: BP3, BP4, W^T dz
     dp = dflat.T.reshape(c["p"].shape)                                  # un-flatten: back to (N, F, PH, PW)
-    da = max_pool2d_backward(dp, c["a"], pool)                          # to the maxima only
-    du = da * relu_prime(c["u"])                                        # delta of the conv layer
-    _, dk, dbk = conv2d_backward(du, x, params["k"], stride, padding)  # kernel and bias gradients
+    da2 = max_pool2d_backward(dp, c["a2"], pool)                        # to the maxima only
+    dz2 = da2 * relu_prime(c["z2"])                                     # the conv layer's error
+    _, dk, dbk = conv2d_backward(dz2, x, params["k"], stride, padding)  # kernel and bias gradients
     return loss, {"k": dk, "bk": dbk, "W": dW, "b": db}
 
 

@@ -55,7 +55,7 @@ def get_loss(name):
 
 
 def accuracy(scores, y, threshold=0.5):
-    """Share of samples classified correctly: (n - m)/n for n samples of which m are wrong.
+    """Share of the N samples classified correctly: (number of correct decisions) / N.
 
     Defined in Chapter 2.
     scores: (K, N) class scores (the decision is the argmax over axis 0), or (1, N) outputs of

@@ -79,16 +79,18 @@ def forward(W, b, x, sigma=sigmoid, output=None):
 
 
 def backward(W, z, a, delta_L, sigma_prime=sigmoid_prime):
-    """Backpropagation: BP2, BP3 and BP4 for l = L, L-1, ..., 2, starting from delta^L.
+    """Backpropagation from the output layer's error: BP3 and BP4 for l = L, ..., 2, BP2 for l = L-1, ..., 2.
 
     Defined in Chapter 2.
     W: {l: (n_l, n_{l-1})}; z, a: the dicts returned by forward
-    delta_L: (n_L, N), dC/dz^L: BP1, (a^L - y) * sigma'(z^L) for the quadratic cost, or the
-        gradient a fused softmax/sigmoid loss returns for its logits
+    delta_L: (n_L, N), dC/dZ^L = Delta^L / N: the per-sample errors of BP1, (a^L - y) * sigma'(z^L)
+        for the quadratic cost, side by side and divided by N (the loss gradient carries the 1/N
+        of the mean), or what a fused softmax/sigmoid loss returns for its logits. Every array
+        below therefore holds a gradient of the mean cost C, as in the batch forms of BP3 and BP4.
     sigma_prime: the derivative of the hidden layers' activation
     returns (delta, dW, db): dicts {l: ...} for l = 2..L with
-      dW[l] = delta^l (a^{l-1})^T            (BP4, summed over the columns)
-      db[l] = delta^l summed over columns   (BP3)
+      dW[l] = delta^l (a^{l-1})^T            (BP4, summed over the columns: dC/dW^l)
+      db[l] = delta^l summed over columns   (BP3: dC/db^l)
       delta[l - 1] = (W^l)^T delta^l * sigma'(z^{l-1})   (BP2)
     """
     L = len(layer_sizes(W))
