@@ -19,7 +19,8 @@ WORKED_EXAMPLE = {
     "k": np.array([[0.2, 0.3], [0.5, 0.6]]),
     "dy": np.array([[1.0, 1.0], [2.0, 3.0]]),
 }
-"""Chapter 4's worked example: a 3x3 input x, a 2x2 kernel k and the upstream delta dy (2x2)."""
+"""Chapter 4's worked example: a 3x3 input x, a 2x2 kernel k and the upstream delta dy (2x2).
+The book writes K and delta; the keys keep k and dy, as the kernels' arguments do."""
 
 CONV_EXAMPLES = {
     "worked example: 3x3 input, 2x2 kernel": dict(**WORKED_EXAMPLE, stride=1, padding=0),
@@ -150,7 +151,7 @@ def _pair_colour(n):
 
 
 def conv_forward_html(view):
-    """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x that meets k, and y[i, j]."""
+    """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x that meets K, and y[i, j]."""
     top, left, (KH, KW) = view["top"], view["left"], view["k"].shape
     kernel = {(u, v): _pair_colour(u * KW + v) for u in range(KH) for v in range(KW)}
     window = {(top + u, left + v): colour for (u, v), colour in kernel.items()}
@@ -158,25 +159,25 @@ def conv_forward_html(view):
     sum_text = " + ".join(f"{xv:.3g}&times;{kv:.3g}" for _, _, xv, kv in view["terms"])
     pad = f" (zero padding {view['padding']} shown grey)" if view["padding"] else ""
     return panel(
-        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, {j}&middot;{s} + v] k[u, v] = "
+        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, {j}&middot;{s} + v] K<sub>uv</sub> = "
              f"{sum_text} = <b>{view['value']:.4g}</b>"),
         captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=view["padding"], label="input")),
-        captioned("kernel k", grid_svg(view["k"], kernel, label="kernel")),
+        captioned("kernel K", grid_svg(view["k"], kernel, label="kernel")),
         captioned("output y", grid_svg(view["y"], {(i, j): P.SELECTED}, marks=[(i, j)], label="output")))
 
 
 def conv_backward_html(view):
-    """Defined in Chapter 4. Backward mode: which deltas dy[i, j] and kernel entries k[u, v] reach input cell (r, c)."""
+    """Defined in Chapter 4. Backward mode: which deltas delta[i, j] (dy) and entries K_uv reach input cell (r, c)."""
     dy_fill, k_fill = {}, {}
     for n, (i, j, u, v, _, _) in enumerate(view["terms"]):
         dy_fill[(i, j)] = k_fill[(u, v)] = _pair_colour(n)
     r, c, s, p = view["r"], view["c"], view["stride"], view["padding"]
     sum_text = " + ".join(f"{d:.3g}&times;{kv:.3g}" for *_, d, kv in view["terms"]) or "nothing: no window covers it"
     return panel(
-        para(f"Backward: dx[{r}, {c}] = &Sigma; dy[i, j] k[u, v] over i&middot;{s} + u &minus; {p} = {r}, "
+        para(f"Backward: dx[{r}, {c}] = &Sigma; &delta;[i, j] K<sub>uv</sub> over i&middot;{s} + u &minus; {p} = {r}, "
              f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = <b>{view['value']:.4g}</b> (pairs share a colour)"),
-        captioned("upstream delta dy", grid_svg(view["dy"], dy_fill, label="upstream delta")),
-        captioned("kernel k", grid_svg(view["k"], k_fill, label="kernel")),
+        captioned("upstream delta &delta;", grid_svg(view["dy"], dy_fill, label="upstream delta")),
+        captioned("kernel K", grid_svg(view["k"], k_fill, label="kernel")),
         captioned("input gradient dx", grid_svg(view["dx"], {(r, c): P.SELECTED}, marks=[(r, c)], label="input gradient")))
 
 
@@ -202,11 +203,11 @@ def pool_html(view):
         para(f"<b>Output cell ({i}, {j})</b> of the {OH}&times;{OW} pooled output: "
              f"its window is rows {top} to {top + size - 1}, columns {left} to {left + size - 1} of x."),
         para(f"{view['mode']} pooling, window {size}&times;{size}, stride {view['stride']}: "
-             f"dy[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}."),
+             f"&delta;[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}."),
         captioned("input x (window blue, receivers orange)",
                   grid_svg(view["x"], {**window, **routed}, marks=view["window"], label="input")),
         captioned(f"pooled y ({view['mode']})", grid_svg(view["y"], picked, marks=[(i, j)], label="pooled")),
-        captioned("upstream dy", grid_svg(view["dy"], {(i, j): P.RECEIVER}, marks=[(i, j)], label="upstream")),
+        captioned("upstream &delta;", grid_svg(view["dy"], {(i, j): P.RECEIVER}, marks=[(i, j)], label="upstream")),
         captioned("dx (summed over all windows)", grid_svg(view["dx"], routed, label="input gradient")))
 
 
