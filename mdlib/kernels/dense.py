@@ -59,10 +59,11 @@ def dense_backward(dz, W, a_prev):
 
 
 def dense_backward_math(dz, W, a_prev):
-    """Backward through z = W a_prev + b, given dz = dC/dz (delta^l, one column per sample):
+    """Backward through Z = W A_prev + b, given dz = dC/dZ^l = Delta^l / N (the per-sample errors
+    delta^{(i),l} as columns, divided by N):
 
     Defined in Chapter 2 (BP3 and BP4, and the W^T of BP2). No averaging: dz already carries 1/N.
-      dW = dz a_prev^T            sum over samples of delta (a^{l-1})^T   (BP4)
+      dW = dz a_prev^T            (1/N) sum over samples of delta^{(i),l} (a^{(i),l-1})^T   (BP4)
       db = dz summed over columns                                        (BP3)
       da_prev = W^T dz            what BP2 multiplies by sigma'(z^{l-1})
     """

@@ -134,8 +134,8 @@ def sigmoid_binary_cross_entropy(z, y):
 
 
 def sigmoid_binary_cross_entropy_math(z, y):
-    """Sigmoid followed by binary cross-entropy, fused: L = mean_n -[y log s + (1 - y) log(1 - s)], s = sigmoid(z),
-    and dz = dL/dz = (s - y)/N.
+    """Sigmoid followed by binary cross-entropy, fused: C = mean over n of J_n = -[y log s + (1 - y) log(1 - s)],
+    s = sigmoid(z), and dz = dC/dz = (s - y)/N.
 
     Defined in Chapter 3 (which derives A2 - Y). Written as max(z (1 - 2y), 0) + log(1 + e^{-|z|})
     (that is max(z, 0) - z y + ..., since y is 0 or 1), finite for any finite z and taking its

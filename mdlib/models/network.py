@@ -88,10 +88,11 @@ def backward(W, z, a, delta_L, sigma_prime=sigmoid_prime):
         of the mean), or what a fused softmax/sigmoid loss returns for its logits. Every array
         below therefore holds a gradient of the mean cost C, as in the batch forms of BP3 and BP4.
     sigma_prime: the derivative of the hidden layers' activation
-    returns (delta, dW, db): dicts {l: ...} for l = 2..L with
-      dW[l] = delta^l (a^{l-1})^T            (BP4, summed over the columns: dC/dW^l)
-      db[l] = delta^l summed over columns   (BP3: dC/db^l)
-      delta[l - 1] = (W^l)^T delta^l * sigma'(z^{l-1})   (BP2)
+    returns (delta, dW, db): dicts {l: ...} for l = 2..L, where the array delta[l] = Delta^l / N
+    = dC/dZ^l holds the per-sample errors delta^{(i),l} side by side, divided by N:
+      dW[l] = delta[l] (a^{l-1})^T           (BP4 summed over the samples: dC/dW^l)
+      db[l] = delta[l] summed over columns  (BP3 summed over the samples: dC/db^l)
+      delta[l - 1] = (W^l)^T delta[l] * sigma'(z^{l-1})   (BP2, column by column)
     """
     L = len(layer_sizes(W))
     require_keys(z, range(2, L + 1), "z (from forward: z[2..L])")
@@ -124,14 +125,15 @@ def output_layer(loss):
 
 
 def output_delta(loss, z_L, a_L, Y, sigma_prime=sigmoid_prime):
-    """The cost C and delta^L = dC/dz^L of the output layer. Defined in Chapter 2.
+    """The cost C and the array delta_L = dC/dZ^L = Delta^L / N of the output layer (BP1 for
+    every sample, side by side, divided by N). Defined in Chapter 2.
 
-    "mse": C = 1/(2N) sum ||a^L - y||^2 and delta^L = (a^L - y)/N * sigma'(z^L)   (BP1)
-    "softmax_cross_entropy": delta^L = (softmax(z^L) - Y)/N; Y one-hot (K, N) or labels (N,)
-    "sigmoid_binary_cross_entropy": delta^L = (sigmoid(z^L) - Y)/N; z^L and Y of shape (1, N)
+    "mse": C = 1/(2N) sum ||a^L - y||^2 and delta_L = (A^L - Y)/N * sigma'(Z^L)
+    "softmax_cross_entropy": delta_L = (softmax(Z^L) - Y)/N; Y one-hot (n_L, N) or labels (N,)
+    "sigmoid_binary_cross_entropy": delta_L = (sigmoid(Z^L) - Y)/N; Z^L and Y of shape (1, N)
     """
     spec = get_loss(loss)
-    if spec.fused:                               # the kernel takes the logits, returns delta^L
+    if spec.fused:                               # the kernel takes the logits, returns delta_L
         return spec.kernel(z_L, Y)
     C, da = spec.kernel(a_L, Y)
     return C, da * sigma_prime(z_L)                                        # BP1

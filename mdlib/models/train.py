@@ -107,8 +107,8 @@ def gradient_descent(W, b, X, Y, loss="mse", eta=0.1, max_iter=100, epsilon=0.0,
     mini-batches of about batch_size samples shuffled by rng; stop after max_iter iterations, or
     early when every entry of every change eta dW^l, eta db^l is below epsilon.
     history: {"loss", "accuracy", "val_accuracy", "iterations", "stopped"} (see train).
-    Since each loss is a mean, dW^l = sum_i delta^{i,l} (a^{i,l-1})^T / N: the source's sum over
-    samples with the 1/N folded into eta.
+    Since each loss is a mean, dW^l = (1/N) sum_i delta^{(i),l} (a^{(i),l-1})^T: source 000's
+    update W^l - alpha sum_i ... with alpha = eta / N.
     """
     model = DenseNetwork(loss, sigma, sigma_prime)   # the loss, activation: the model's hyperparameters
     params, history = train(model.loss_and_gradients, as_params(W, b), X, Y, eta, max_iter, epsilon,
