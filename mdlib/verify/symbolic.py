@@ -129,9 +129,16 @@ def difference_at_a_point(a, b, seed=0, points=4):
     return worst
 
 
+def say(line, width=88):
+    """Print a verdict wrapped to the book's 88 columns, continuation lines indented."""
+    import textwrap
+
+    print(textwrap.fill(line, width=width, subsequent_indent="    ", break_long_words=False))
+
+
 def check_derivation(derived, stated, mistakes=None, name="the formula", simplify=sp.simplify):
     """Assert that a derived SymPy result equals the formula as stated, and that each common
-    mistake is rejected by the same comparison. Prints one line per verdict.
+    mistake is rejected by the same comparison. Prints one verdict each (wrapped at 88 columns).
 
     Defined in Chapter 1.
     derived, stated: SymPy expressions or Matrices of one shape. Equal means every entry of
@@ -147,15 +154,15 @@ def check_derivation(derived, stated, mistakes=None, name="the formula", simplif
         left = simplify(entry)
         if left != 0:
             raise AssertionError(f"{name}: entry {i} of derived - stated simplifies to {left}, not 0")
-    print(f"derived == {name}: every entry of the difference simplifies to 0")
+    say(f"derived == {name}: every entry of the difference simplifies to 0")
     for what, wrong in (mistakes or {}).items():
         if isinstance(wrong, sp.MatrixBase) != isinstance(derived, sp.MatrixBase) or (
                 isinstance(wrong, sp.MatrixBase) and wrong.shape != derived.shape):
-            print(f"rejected, the common mistake {what}: it does not even have the shape of the result")
+            say(f"rejected, the common mistake {what}: it does not even have the shape of the result")
             continue
         gap = difference_at_a_point(derived, wrong)
         if not gap > 1e-12:
             raise AssertionError(f"the common mistake {what} is not rejected: it agrees with the "
                                  f"derived result at {4} random points (largest difference {gap:.1e})")
-        print(f"rejected, the common mistake {what}: it differs from the derived result "
-              f"(by more than 1e-12 at random points)")
+        say(f"rejected, the common mistake {what}: it differs from the derived result "
+            f"(by more than 1e-12 at random points)")
