@@ -170,7 +170,10 @@ def test_glossary_chinese_is_rendered_by_a_cjk_font(browser, base_url):
 def test_search_finds_terms_in_both_languages(browser, base_url, query, expected):
     page = browser.new_page()
     page.goto(base_url + "search.html?q=" + query, wait_until="load")
-    page.wait_for_function("() => document.querySelectorAll('#search-results ul.search li').length > 0", timeout=20000)
+    # Sphinx lists results one at a time and fills the summary line only when it has finished:
+    # reading the list any earlier races it (the glossary was once the sixth of six results)
+    page.wait_for_function("() => (document.querySelector('#search-results p.search-summary') || {}).innerText",
+                           timeout=20000)
     links = page.evaluate("() => Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
     for name in expected:
         assert any(name in link for link in links), f"search for {query!r}: no result on {name}; got {links}"
