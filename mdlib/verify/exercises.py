@@ -1,0 +1,734 @@
+"""Checkers for the code exercises: the reader writes a backward pass, a checker tests it.
+
+Defined in Chapter 2 (check_backward); Chapter 3 adds check_two_layer_backward and Chapter 4
+check_conv_backward and check_max_pool_backward. Each checker calls the reader's function on
+several fixed cases (non-square shapes, a batch of 1, ties, ...), always on copies of its
+inputs, and compares what it returns with mdlib's own backward pass and with central finite
+differences (gradient_check). It stops at the first problem: an exception, an input changed
+in place, a wrong shape, wrong numbers. Wrong numbers are compared with the typical mistakes,
+each computed on the same case, and a match gives that mistake's hint with the book's section.
+The checker prints its verdict (lines of at most 88 characters) and returns a CheckResult.
+"""
+import copy
+import textwrap
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from ..kernels.activations import sigmoid, sigmoid_prime, tanh, tanh_prime
+from ..kernels.conv import conv2d, conv2d_backward, convolve2d, correlate2d, rot180
+from ..kernels.losses import sigmoid_binary_cross_entropy
+from ..kernels.pool import max_pool2d, max_pool2d_backward
+from ..models.network import backward, forward, output_delta
+from ..models.two_layer import two_layer_backward, two_layer_forward
+from .gradcheck import gradient_check
+
+WIDTH = 88
+
+
+class CheckResult(NamedTuple):
+    """What a checker returns: ok, and the message it printed."""
+    ok: bool
+    message: str
+
+    def _repr_pretty_(self, p, cycle):
+        """IPython shows only ok: the message is printed already."""
+        p.text(f"CheckResult(ok={self.ok})")
+
+
+class _Case(NamedTuple):
+    name: str        # what the case tests, in words
+    tag: str         # the same, in a few words (the success message lists them)
+    args: tuple      # the reader's arguments (the checker passes deep copies)
+    arg_names: tuple
+    ref: dict        # name -> the reference array, in the order they are checked
+    variants: list   # [(hint, {name: the array a typical mistake gives})]
+    fd: object       # fd(got) -> None, or a message naming the array central differences reject
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+def _wrap(text):
+    """text wrapped at WIDTH characters, each line of it on its own; continuations indented."""
+    return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+                     for line in text.split("\n"))
+
+
+def _finish(ok, message, quiet):
+    if not quiet:
+        print(message)
+    return CheckResult(ok, message)
+
+
+def _fail(problem, hint, quiet):
+    return _finish(False, _wrap("Not yet: " + problem) + "\n" + _wrap("Hint: " + hint), quiet)
+
+
+def _short(err):
+    text = f"{type(err).__name__}: {err}"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _close(got, ref):
+    """Equal up to rounding: |got - ref| <= 1e-6 |ref| + 1e-9 max(1, max |ref|), entry by entry."""
+    scale = max(1.0, float(np.max(np.abs(ref), initial=0.0)))
+    return got.shape == ref.shape and bool(np.all(np.abs(got - ref) <= 1e-6 * np.abs(ref) + 1e-9 * scale))
+
+
+def _changed(original, passed, name):
+    """The names of the inputs the reader's function changed in place (dicts: entry by entry)."""
+    if isinstance(original, dict):
+        if not isinstance(passed, dict) or sorted(passed) != sorted(original):
+            return [f"{name} (its keys)"]
+        return [c for k in original for c in _changed(original[k], passed[k], f"{name}[{k}]")]
+    if isinstance(original, np.ndarray):
+        same = (isinstance(passed, np.ndarray) and passed.shape == original.shape
+                and np.array_equal(passed, original))
+        return [] if same else [name]
+    return []
+
+
+def _as_array(value, name):
+    """value as a float array, or None if it is not an array of real numbers."""
+    try:
+        arr = np.asarray(value)
+    except Exception:       # noqa: BLE001  (a ragged list)
+        return None
+    return arr.astype(np.float64) if arr.dtype.kind in "biuf" else None
+
+
+def _where(got, ref):
+    diff = np.abs(got - ref)
+    i = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return (f"the largest difference is at index {tuple(int(k) for k in i)}: "
+            f"got {got[i]:.6g}, expected {ref[i]:.6g}")
+
+
+def _mistake(case, name, got):
+    """The hint of the first typical mistake whose `name` equals got, or None."""
+    for hint, values in case.variants:
+        value = values.get(name)
+        if value is not None and value.shape == got.shape and _close(got, value):
+            if not (value.shape == case.ref[name].shape and _close(value, case.ref[name])):
+                return hint.replace("{name}", name)
+    return None
+
+
+def _run(fn, cases, unpack, exception_hint, shape_hint, generic_hint, success, quiet):
+    """Call fn on each case and return the first problem as a CheckResult (ok=False), else success."""
+    if not callable(fn):
+        return _fail(f"expected your function; got {type(fn).__name__}", "pass the function itself, "
+                     "without calling it: check(my_function), not check(my_function(...))", quiet)
+    for case in cases:
+        args = copy.deepcopy(case.args)
+        try:
+            out = fn(*args)
+        except Exception as err:        # noqa: BLE001  (the reader's code may raise anything)
+            return _fail(f"your function raised {_short(err)}\n(case: {case.name})",
+                         exception_hint(err, case), quiet)
+        changed = [c for o, p, n in zip(case.args, args, case.arg_names) for c in _changed(o, p, n)]
+        if changed:
+            return _fail(f"your function changed its input {', '.join(changed)} in place "
+                         f"(case: {case.name})", "the caller still needs its arrays: compute into new "
+                         "arrays (a = a * s, not a *= s), or work on a copy (x = x.copy())", quiet)
+        got = unpack(out, case)
+        if isinstance(got, tuple):        # (problem, hint)
+            return _fail(f"{got[0]} (case: {case.name})", got[1], quiet)
+        for name, ref in case.ref.items():
+            if got[name].shape != ref.shape:
+                return _fail(f"{name} has shape {got[name].shape}; expected {ref.shape} (case: {case.name})",
+                             _mistake(case, name, got[name]) or shape_hint(name, got, case), quiet)
+        for name, ref in case.ref.items():
+            if not np.all(np.isfinite(got[name])):
+                return _fail(f"{name} holds nan or inf (case: {case.name})",
+                             "every gradient here is finite: look for a division by zero or an "
+                             "uninitialised array (np.empty)", quiet)
+            if not _close(got[name], ref):
+                hint = _mistake(case, name, got[name])
+                return _fail(f"{name} differs from mdlib's on the case {case.name}; "
+                             + _where(got[name], ref), hint or generic_hint(name), quiet)
+        problem = case.fd(got)
+        if problem:
+            return _fail(f"{problem} (case: {case.name})", generic_hint(problem.split()[0]), quiet)
+    names = "; ".join(c.tag for c in cases)
+    return _finish(True, _wrap(f"OK: {success} on {len(cases)} cases: {names}."), quiet)
+
+
+def _fd_check(arrays, f_of, got, names, dout=None):
+    """gradient_check of got[name] for each name, perturbing a copy of arrays[name] in f_of(name)."""
+    for name in names:
+        x = np.array(arrays[name], dtype=np.float64)
+        check = gradient_check(f_of(name, x), x, got[name], dout=dout)
+        if not check.ok:
+            return (f"{name} disagrees with central differences (relative error "
+                    f"{check.relative_error:.2g})")
+    return None
+
+
+def _verified(case):
+    """The case, after its reference passed the same central-difference check as the reader's
+    arrays will (a broken mdlib kernel fails here rather than blaming the reader)."""
+    problem = case.fd(case.ref)
+    if problem:
+        raise RuntimeError(f"mdlib's own reference fails the check on the case {case.name}: {problem}")
+    return case
+
+
+def _tuple_of(out, names, what):
+    """The reader's tuple as {name: array}, or (problem, hint)."""
+    if not isinstance(out, (tuple, list)) or len(out) != len(names):
+        got = f"a {type(out).__name__}" + (f" of {len(out)}" if isinstance(out, (tuple, list)) else "")
+        return (f"your function returned {got}; expected a tuple {', '.join(names)}",
+                f"end with return {', '.join(names)} ({what})")
+    result = {}
+    for name, value in zip(names, out):
+        arr = _as_array(value, name)
+        if arr is None:
+            return (f"{name} is a {type(value).__name__}, not an array of numbers",
+                    f"return NumPy arrays ({what})")
+        result[name] = arr
+    return result
+
+
+def _matmul_error(err):
+    text = str(err)
+    return isinstance(err, ValueError) and ("matmul" in text or "align" in text or "shapes" in text)
+
+
+# --- Chapter 2: the batch backward pass ---------------------------------------------------------
+
+def _network_case(name, tag, sizes, N, act, seed):
+    rng = np.random.default_rng(seed)
+    sigma, sp = (sigmoid, sigmoid_prime) if act == "sigmoid" else (tanh, tanh_prime)
+    L = len(sizes)
+    W = {l: rng.normal(0, 1 / np.sqrt(sizes[l - 2]), (sizes[l - 1], sizes[l - 2])) for l in range(2, L + 1)}
+    b = {l: rng.normal(0, 0.5, (sizes[l - 1], 1)) for l in range(2, L + 1)}
+    X, Y = rng.normal(size=(sizes[0], N)), rng.uniform(size=(sizes[-1], N))
+    z, a = forward(W, b, X, sigma)
+    _, delta_L = output_delta("mse", z[L], a[L], Y, sp)
+    delta, dW, db = backward(W, z, a, delta_L, sp)
+    order = [f"{d}[{l}]" for l in range(L, 1, -1) for d in ("delta", "dW", "db")]
+    flat = {"delta": delta, "dW": dW, "db": db}
+    ref = {k: flat[k.split("[")[0]][int(k[-2])] for k in order}
+
+    def cost(W_, b_):
+        z_, a_ = forward(W_, b_, X, sigma)
+        return output_delta("mse", z_[L], a_[L], Y, sp)[0]
+
+    def f_of(key, x):
+        kind, l = key.split("[")[0], int(key[-2])
+        if kind == "dW":
+            return lambda x_: cost({**W, l: x_}, b)
+        return lambda x_: cost(W, {**b, l: x_})
+
+    params = {f"dW[{l}]": W[l] for l in W} | {f"db[{l}]": b[l] for l in b}
+    fd = lambda got: _fd_check(params, f_of, got, [k for k in order if not k.startswith("delta")])
+    variants = [(hint, _flat_variant(mistake, W, z, a, delta_L, sp, order)) for hint, mistake in _BACKWARD_MISTAKES]
+    return _verified(_Case(name, tag, (W, z, a, delta_L, sp), ("W", "z", "a", "delta_L", "sigma_prime"),
+                           ref, variants, fd))
+
+
+def _flat_variant(mistake, W, z, a, delta_L, sp, order):
+    """The arrays of a backward pass with one typical mistake, flattened like the reference; an
+    array the mistake cannot compute (shapes that do not align) is left out."""
+    L, N = max(W), delta_L.shape[1]
+    out, delta = {}, {L: delta_L * sp(z[L]) if mistake == "sigma_twice" else delta_L}
+    try:
+        for l in range(L, 1, -1):
+            out[f"delta[{l}]"] = delta[l]
+            prev = a[l] if mistake == "a_l" else a[l - 1]
+            dW = prev @ delta[l].T if mistake == "dW_T" else delta[l] @ prev.T
+            db = {"db_flat": delta[l].sum(axis=1), "db_axis0": delta[l].sum(axis=0, keepdims=True)}.get(
+                mistake, delta[l].sum(axis=1, keepdims=True))
+            out[f"dW[{l}]"], out[f"db[{l}]"] = (dW / N, db / N) if mistake == "mean" else (dW, db)
+            if l > 2:
+                back = W[l] @ delta[l] if mistake == "W_not_T" else W[l].T @ delta[l]
+                prime = {"prime_of_a": sp(a[l - 1]), "sigmoid": sigmoid_prime(z[l - 1])}.get(mistake, sp(z[l - 1]))
+                delta[l - 1] = back * prime
+    except ValueError:
+        pass
+    return out
+
+
+_BP2 = "BP2 is delta^l = ((W^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l)"
+_BACKWARD_MISTAKES = [
+    ("{name} uses sigma'(a) where BP2 needs sigma'(z): sigma' takes the weighted input z^l, not the "
+     f"activation a^l = sigma(z^l). {_BP2} (see 2.3, the four equations)", "prime_of_a"),
+    ("{name} uses sigmoid' although the network's activation is another one: call the "
+     "sigma_prime argument, not sigmoid_prime (see 2.3, BP2)", "sigmoid"),
+    (f"{{name}} matches W^l delta^l without the transpose: {_BP2}; the transpose sends the error "
+     "back along the weights (see 2.3, BP2)", "W_not_T"),
+    ("{name} is delta_L times sigma'(z^L) again: delta_L already holds BP1's sigma'(z^L) (or the "
+     "fused loss's gradient); start from delta[L] = delta_L (see 2.3, BP1, and 2.9)", "sigma_twice"),
+    ("{name} is N times too small: delta_L = dC/dZ^L already carries the 1/N of the mean cost, so "
+     "dW = delta a^T and db is the SUM over the samples, with no second 1/N (see 2.5, the scale "
+     "of delta)", "mean"),
+    ("{name} uses a^l where BP4 needs a^{l-1}: dW^l = delta^l (a^{l-1})^T, the activation that "
+     "feeds layer l (see 2.3, BP4)", "a_l"),
+    ("{name} is transposed: BP4 is dW^l = delta^l (a^{l-1})^T, shape (n_l, n_{l-1}) like W^l "
+     "(see 2.3, BP4)", "dW_T"),
+    ("{name} lost its column axis: db^l has the shape of b^l, (n_l, 1): sum over the samples "
+     "with delta.sum(axis=1, keepdims=True) (see 2.3, BP3)", "db_flat"),
+    ("{name} is summed over the units (axis 0): BP3 sums over the samples, "
+     "delta.sum(axis=1, keepdims=True), shape (n_l, 1) (see 2.3, BP3)", "db_axis0"),
+]
+
+
+@lru_cache(maxsize=None)
+def _backward_cases():
+    return [
+        _network_case("a 2-3-3-2 network, N = 4, sigmoid", "2-3-3-2", (2, 3, 3, 2), 4, "sigmoid", 1),
+        _network_case("a 3-3-3 network with tanh (square W: a transpose keeps the shapes)",
+                      "square 3-3-3 with tanh", (3, 3, 3), 3, "tanh", 2),
+        _network_case("batch of 1, a 2-3-3-2 network", "batch of 1", (2, 3, 3, 2), 1, "sigmoid", 3),
+        _network_case("a 4-2 network (L = 2: no BP2), N = 3", "4-2 without BP2", (4, 2), 3, "sigmoid", 4),
+        _network_case("a 4-5-3 network, N = 6, tanh", "4-5-3 with tanh", (4, 5, 3), 6, "tanh", 5),
+    ]
+
+
+def _unpack_backward(out, case):
+    what = "three dicts keyed by the layer l = 2..L, like mdlib.backward"
+    if not isinstance(out, (tuple, list)) or len(out) != 3 or not all(isinstance(d, dict) for d in out):
+        return (f"your function returned {type(out).__name__}; expected (delta, dW, db)", f"return {what}")
+    L = max(case.args[0])
+    want = list(range(2, L + 1))
+    for dname, d in zip(("delta", "dW", "db"), out):
+        keys = sorted(d, key=str)
+        if 1 in d:
+            return (f"{dname} has a key 1", "layer 1 is the input: it has no weights and no error. "
+                    "BP2 runs for l = L-1, ..., 2 and stops at l = 2: the loop is off by one (see 2.3)")
+        if 2 not in d and L > 2 and 3 in d:
+            return (f"{dname} has no key 2", "the loop stops one layer early: BP3 and BP4 run for "
+                    "l = L, ..., 2 (layer 2's W^2 and b^2 need gradients too), BP2 for "
+                    "l = L-1, ..., 2 (see 2.3)")
+        if dname == "delta" and L not in d:
+            return (f"delta has no key L = {L}", f"return delta_L itself as delta[{L}] (see 2.9)")
+        if keys != want:
+            return (f"{dname} has keys {keys}; expected {want}", f"return {what}")
+    result = {}
+    for key in case.ref:
+        dname, l = key.split("[")[0], int(key[-2])
+        arr = _as_array(out[("delta", "dW", "db").index(dname)][l], key)
+        if arr is None:
+            return (f"{key} is not an array of numbers", f"return {what}")
+        result[key] = arr
+    return result
+
+
+def _backward_exception_hint(err, case):
+    if isinstance(err, KeyError) and err.args and err.args[0] in (0, 1):
+        return (f"your loop asks for layer {err.args[0]}: z has keys 2..L and a keys 1..L. BP2 stops at "
+                "l = 2, delta^1 is never needed: the loop is off by one (see 2.3)")
+    if _matmul_error(err):
+        return (f"a product's shapes do not align: a missing transpose? {_BP2}, and BP4 is "
+                "dW^l = delta^l (a^{l-1})^T (see 2.3, the four equations)")
+    return ("run your function on the case above and read the traceback; W, z, a are dicts "
+            "keyed by l (z[2..L], a[1..L]), delta_L is (n_L, N)")
+
+
+def check_backward(fn, quiet=False):
+    """Check the reader's batch backward pass of Chapter 2.
+
+    Defined in Chapter 2. fn(W, z, a, delta_L, sigma_prime) -> (delta, dW, db), as mdlib.backward:
+      W: {l: (n_l, n_{l-1})} for l = 2..L; z: {l: (n_l, N)} for l = 2..L and a: {l: (n_l, N)}
+      for l = 1..L, from mdlib.forward (a[1] is the input batch X); delta_L: (n_L, N), the array
+      dC/dZ^L = Delta^L / N (it carries the 1/N of the mean cost and BP1's sigma'(z^L));
+      sigma_prime: the hidden layers' sigma'.
+      returns three dicts keyed by l = 2..L: delta[l] (n_l, N) with delta[L] = delta_L,
+      dW[l] = delta[l] (a[l-1])^T (n_l, n_{l-1}), db[l] = delta[l] summed over the samples (n_l, 1).
+    Five cases: 2-3-3-2 (N = 4 and N = 1), a square 3-3-3 with tanh, a 4-2 without hidden layer,
+    a 4-5-3 with tanh. quiet=True: no print. returns CheckResult(ok, message).
+    """
+    return _run(fn, _backward_cases(), _unpack_backward, _backward_exception_hint,
+                lambda name, got, case: (f"{name} must have the shape of "
+                                         f"{'z' if name.startswith('delta') else name[1:]} (see 2.3)"),
+                lambda name: ("no typical mistake matches: compare your loop with BP1-BP4 of 2.3 "
+                              "on the batch, one equation at a time"),
+                "delta, dW, db match mdlib.backward, and dW, db central differences,", quiet)
+
+
+# --- Chapter 3: the two-layer network with samples as rows ----------------------------------------
+
+_ROW_NAMES = ("dW1", "db1", "dW2", "db2")
+
+
+def _rows_variant(mistake, Xr, Yr, W1, b1, W2, b2):
+    """dW1, db1, dW2, db2 in the row layout with one typical mistake (None: none)."""
+    n = Xr.shape[0]
+    out = {}
+    try:
+        A1 = sigmoid(Xr @ (W1.T if mistake == "forward_T" else W1) + b1)
+        A2 = sigmoid(A1 @ W2 + b2)
+        dZ2 = (A2 - Yr) / (1 if mistake == "no_1_n" else n)
+        if mistake == "sigma_twice":
+            dZ2 = dZ2 * A2 * (1 - A2)
+        dZ1 = (dZ2 @ W2.T) * (sigmoid_prime(A1) if mistake == "prime_of_a" else A1 * (1 - A1))
+        for k, dZ, A in (("2", dZ2, A1), ("1", dZ1, Xr)):
+            dW = dZ.T @ A if mistake == "columns" else A.T @ dZ
+            db = {"axis1": dZ.sum(axis=1, keepdims=True), "flat": dZ.sum(axis=0)}.get(
+                mistake, dZ.sum(axis=0, keepdims=True))
+            out["dW" + k], out["db" + k] = (dW / n, db / n) if mistake == "twice_1_n" else (dW, db)
+    except ValueError:
+        pass
+    return out
+
+
+_ROWS = "see Exercise 3.1, samples as rows"
+_ROW_MISTAKES = [
+    ("{name} is the transpose of the row-layout gradient: that is the column layout's order "
+     f"(dZ^T A). In rows, dW2r = A1r^T dZ2r (k, 1) and dW1r = X_r^T dZ1r (m, k) ({_ROWS})", "columns"),
+    ("{name} is summed over axis 1, the column layout's axis: in rows the samples are axis 0, "
+     f"db = dZ.sum(axis=0, keepdims=True) ({_ROWS})", "axis1"),
+    (f"{{name}} lost an axis: db1r is (1, k) and db2r (1, 1), like b1r and b2r: "
+     f"dZ.sum(axis=0, keepdims=True) ({_ROWS})", "flat"),
+    ("{name} is n times too large: the cost is the MEAN over the n samples, so dZ2r = (A2r - Y_r)/n "
+     "(see 3.3, backward with every shape)", "no_1_n"),
+    ("{name} is n times too small: the 1/n is already in dZ2r = (A2r - Y_r)/n; do not divide dW "
+     "or db again (see 3.3)", "twice_1_n"),
+    ("{name} has sigma' applied twice: with the cross-entropy, dZ2 = (A2 - Y)/n already includes "
+     "the output's sigma' (see 3.4, delta_2 = a_2 - y)", "sigma_twice"),
+    ("{name} uses sigma'(A1) where dZ1 needs sigma'(Z1) = A1 (1 - A1) (see 3.3)", "prime_of_a"),
+    (f"{{name}} matches a forward pass with X_r W1r^T: in rows, Z1r = X_r W1r + b1r ({_ROWS})",
+     "forward_T"),
+]
+
+
+def _rows_case(name, tag, m, n, k, seed):
+    rng = np.random.default_rng(seed)
+    Xr, Yr = rng.normal(size=(n, m)), rng.integers(0, 2, size=(n, 1)).astype(np.float64)
+    W1, b1 = rng.normal(size=(m, k)), rng.normal(0, 0.5, size=(1, k))
+    W2, b2 = rng.normal(size=(k, 1)), rng.normal(0, 0.5, size=(1, 1))
+    _, grads = two_layer_backward(Yr.T, two_layer_forward(W1.T, b1.T, W2.T, b2.T, Xr.T)[1])
+    ref = {g: grads[g].T for g in ("dW2", "db2", "dW1", "db1")}        # backward order
+    params = {"dW1": W1, "db1": b1, "dW2": W2, "db2": b2}
+
+    def f_of(key, x):
+        def cost(x_):
+            p = {**params, key: x_}
+            A1 = sigmoid(Xr @ p["dW1"] + p["db1"])
+            return sigmoid_binary_cross_entropy((A1 @ p["dW2"] + p["db2"]).T, Yr.T)[0]
+        return cost
+
+    fd = lambda got: _fd_check(params, f_of, got, list(ref))
+    args = (Xr, Yr, W1, b1, W2, b2)
+    variants = [(hint, _rows_variant(mistake, *args)) for hint, mistake in _ROW_MISTAKES]
+    return _verified(_Case(name, tag, args, ("X_r", "Y_r", "W1", "b1", "W2", "b2"), ref, variants, fd))
+
+
+@lru_cache(maxsize=None)
+def _rows_cases():
+    return [
+        _rows_case("m = 3 features, n = 5 samples, k = 4 hidden units", "m, n, k = 3, 5, 4", 3, 5, 4, 11),
+        _rows_case("square, m = n = k = 3 (a transpose or a wrong axis keeps the shapes)",
+                   "square m = n = k = 3", 3, 3, 3, 12),
+        _rows_case("batch of 1 (n = 1), m = 2, k = 3", "batch of 1", 2, 1, 3, 13),
+        _rows_case("m = 5, n = 8, k = 2", "m, n, k = 5, 8, 2", 5, 8, 2, 14),
+    ]
+
+
+def _rows_shape_hint(name, got, case):
+    others = [o for o, r in case.ref.items() if r.shape == got[name].shape and o != name]
+    if others:
+        return f"{name} has the shape of {others[0]}: return dW1, db1, dW2, db2 in this order ({_ROWS})"
+    return (f"every gradient has the shape of its parameter: dW1r (m, k), db1r (1, k), dW2r (k, 1), "
+            f"db2r (1, 1) ({_ROWS})")
+
+
+def check_two_layer_backward(fn, quiet=False):
+    """Check the reader's two-layer backward pass with samples as rows (Exercise 3.1).
+
+    Defined in Chapter 3. fn(X_r, Y_r, W1, b1, W2, b2) -> (dW1, db1, dW2, db2), the row layout:
+    every array is the transpose of its column-layout counterpart of 3.2 and 3.3,
+      X_r (n, m): sample i is row i; Y_r (n, 1): labels 0 or 1;
+      W1 (m, k), b1 (1, k), W2 (k, 1), b2 (1, 1)   (W1 = W_1^T, b1 = b_1^T, ... of 3.2);
+      Z1 = X_r W1 + b1 (n, k), A1 = sigmoid(Z1), Z2 = A1 W2 + b2 (n, 1), A2 = sigmoid(Z2);
+      cost C = mean over the n samples of the binary cross-entropy of A2 against Y_r.
+    returns the gradients of C in the shapes of the parameters: dW1 (m, k), db1 (1, k),
+    dW2 (k, 1), db2 (1, 1). Four cases, among them a square m = n = k and a batch of 1.
+    quiet=True: no print. returns CheckResult(ok, message).
+    """
+    return _run(fn, _rows_cases(), lambda out, case: _tuple_of(out, _ROW_NAMES, "in the parameters' shapes"),
+                lambda err, case: (f"a product's shapes do not align: in rows every product is "
+                                   f"transposed, Z1r = X_r W1r, dZ1r = dZ2r W2r^T ⊙ sigma'(Z1r), "
+                                   f"dW1r = X_r^T dZ1r ({_ROWS})") if _matmul_error(err) else
+                ("run your function on the case above and read the traceback; the arguments "
+                 "are X_r (n, m), Y_r (n, 1), W1 (m, k), b1 (1, k), W2 (k, 1), b2 (1, 1)"),
+                _rows_shape_hint,
+                lambda name: ("no typical mistake matches: transpose each line of 3.3 "
+                              f"((PQ)^T = Q^T P^T) and compare ({_ROWS})"),
+                "dW1, db1, dW2, db2 match mdlib's two_layer_backward (transposed) and central "
+                "differences", quiet)
+
+
+# --- Chapter 4: convolution and max pooling --------------------------------------------------------
+
+def _conv_variants(dy, x, w):
+    """{mistake: {name: array}} for the typical mistakes of the convolution's backward pass."""
+    (N, F), D = dy.shape[:2], x.shape[1]
+
+    def dx_with(kernel_op, maps):
+        dx = np.zeros(x.shape)
+        for n in range(N):
+            for c in range(D):
+                for f in maps:
+                    dx[n, c] += kernel_op(dy[n, f], w[f, c])
+        return dx
+
+    def dw_with(op, samples):
+        dw = np.zeros(w.shape)
+        for f in range(F):
+            for c in range(D):
+                for n in samples:
+                    dw[f, c] += op(x[n, c], dy[n, f])
+        return dw
+
+    full_conv = lambda d, k: convolve2d(d, k, "full")
+    _, dw, db = conv2d_backward(dy, x, w)
+    return {
+        "dx_unrotated": {"dx": dx_with(lambda d, k: correlate2d(d, k, "full"), range(F))},
+        "dx_first_map": {"dx": dx_with(full_conv, [0])},
+        "dx_last_map": {"dx": dx_with(full_conv, [F - 1])},
+        "dw_rotated": {"dw": rot180(dw)},
+        "dw_convolution": {"dw": dw_with(lambda a, d: convolve2d(a, d), range(N))},
+        "dw_first_sample": {"dw": dw_with(lambda a, d: correlate2d(a, d), [0])},
+        "dw_last_sample": {"dw": dw_with(lambda a, d: correlate2d(a, d), [N - 1])},
+        "dw_mean": {"dw": dw / N},
+        "db_mean": {"db": dy.mean(axis=(0, 2, 3))},
+        "db_batch_mean": {"db": db / N},
+        "db_position_mean": {"db": dy.mean(axis=(2, 3)).sum(axis=0)},
+        "db_first_sample": {"db": dy[0].sum(axis=(1, 2))},
+        "db_last_sample": {"db": dy[-1].sum(axis=(1, 2))},
+        "db_no_batch_sum": {"db": dy.sum(axis=(2, 3))},
+    }
+
+
+_INPUT = "see 4.4, the input gradient"
+_KERNEL = "see 4.4, the kernel gradient"
+_BIAS = "see 4.4, the bias"
+_CONV_MISTAKES = {
+    "dx_unrotated": "dx matches the full correlation with the unrotated kernel (the same as a full "
+                    "convolution with rot180(w): the kernel rotated twice). dx is the full convolution "
+                    "of delta with K = the padded delta correlated with rot180(K): rotate once "
+                    f"({_INPUT}, and 4.5, where rot180 goes)",
+    "dx_first_map": f"dx uses only the map f = 0: each x[c] feeds every map, so dx[n, c] sums the "
+                    f"full convolutions of dy[n, f] with w[f, c] over all f ({_INPUT})",
+    "dx_last_map": "dx holds only the last map's term: the loop over f overwrites dx[n, c] (=) where "
+                   f"it must add (+=); dx[n, c] sums over all F maps ({_INPUT})",
+    "dw_rotated": "dw is turned by 180 degrees: delta correlated with x (the wrong order). The kernel "
+                  f"gradient is x correlated with delta, dw[f, c] = sum over n of "
+                  f"correlate2d(x[n, c], dy[n, f]) ({_KERNEL})",
+    "dw_convolution": "dw is the convolution of x with delta, which flips delta: the kernel gradient "
+                      f"is the valid cross-correlation of x with delta ({_KERNEL}, and 4.5)",
+    "dw_first_sample": f"dw uses only the sample n = 0: sum the kernel gradient over the batch ({_KERNEL})",
+    "dw_last_sample": "dw holds only the last sample's term: the loop over n overwrites dw[f, c] "
+                      f"(=) where it must add (+=) ({_KERNEL})",
+    "dw_mean": "dw is the batch sum divided by N: the layer sums over the samples; a 1/N of a mean "
+               f"cost is already inside dy ({_KERNEL})",
+    "db_mean": f"db is a mean: b[f] appears once in every output cell, so db[f] is the SUM of dy[:, f] "
+               f"over the batch and every position ({_BIAS})",
+    "db_batch_mean": f"db is divided by N: db[f] is the SUM of dy[:, f] over the batch and the "
+                     f"positions ({_BIAS})",
+    "db_position_mean": "db averages over the positions: b[f] appears once in every output cell, "
+                        f"so db[f] SUMS dy[:, f] over the positions and the batch ({_BIAS})",
+    "db_first_sample": f"db uses only the sample n = 0: sum dy over the batch too ({_BIAS})",
+    "db_last_sample": "db holds only the last sample's sum: the loop over n overwrites (=) where "
+                      f"it must add (+=) ({_BIAS})",
+    "db_no_batch_sum": f"db is not summed over the batch: db = dy.sum(axis=(0, 2, 3)), shape (F,) ({_BIAS})",
+}
+
+
+def _conv_case(name, tag, N, D, F, H, W, R, S, seed):
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(N, D, H, W)), rng.normal(size=(F, D, R, S))
+    b = rng.normal(size=F)
+    dy = rng.normal(size=(N, F, H - R + 1, W - S + 1))
+    dx, dw, db = conv2d_backward(dy, x, w)
+    arrays = {"dx": x, "dw": w, "db": b}
+
+    def f_of(key, v):
+        return {"dx": lambda v_: conv2d(v_, w, b), "dw": lambda v_: conv2d(x, v_, b),
+                "db": lambda v_: conv2d(x, w, v_)}[key]
+
+    fd = lambda got: _fd_check(arrays, f_of, got, ["dx", "dw", "db"], dout=dy)
+    variants = [(_CONV_MISTAKES[k], v) for k, v in _conv_variants(dy, x, w).items()]
+    return _verified(_Case(name, tag, (dy, x, w), ("dy", "x", "w"), {"dx": dx, "dw": dw, "db": db}, variants, fd))
+
+
+@lru_cache(maxsize=None)
+def _conv_cases():
+    return [
+        _conv_case("N = 2, D = 3, F = 2, a 5 x 6 input, a 2 x 3 kernel", "non-square", 2, 3, 2, 5, 6, 2, 3, 21),
+        _conv_case("batch of 1, D = F = 1, a 4 x 4 input, a 3 x 3 kernel", "batch of 1", 1, 1, 1, 4, 4, 3, 3, 22),
+        _conv_case("N = 3, D = 2, F = 3, a 6 x 5 input, a 3 x 2 kernel", "F = 3, D = 2", 3, 2, 3, 6, 5, 3, 2, 23),
+        _conv_case("a kernel as large as the 3 x 4 input (1 x 1 output), N = D = F = 2",
+                   "1 x 1 output", 2, 2, 2, 3, 4, 3, 4, 24),
+        _conv_case("a 1 x 1 kernel, N = 2, D = 3, F = 2, a 4 x 5 input", "1 x 1 kernel", 2, 3, 2, 4, 5, 1, 1, 25),
+    ]
+
+
+def _conv_exception_hint(err, case):
+    if "larger than" in str(err):
+        return ("a valid correlation needs the larger array first: the kernel gradient is "
+                f"correlate2d(x[n, c], dy[n, f]), x correlated with delta ({_KERNEL})")
+    return ("with stride 1 and no padding, dy is (N, F, H - R + 1, W - S + 1); the full convolution "
+            "pads dy with R - 1 rows and S - 1 columns of zeros on every side, which gives dx the "
+            f"input's size ({_INPUT})")
+
+
+def check_conv_backward(fn, quiet=False):
+    """Check the reader's backward pass of a convolution layer, stride 1, no padding.
+
+    Defined in Chapter 4. fn(dy, x, w) -> (dx, dw, db) for the layer
+    y[n, f, i, j] = b[f] + sum_{c,u,v} x[n, c, i + u, j + v] w[f, c, u, v] (a cross-correlation,
+    as mdlib.conv2d): x (N, D, H, W), w (F, D, R, S), dy = dJ/dy (N, F, H - R + 1, W - S + 1);
+    returns dx (N, D, H, W), dw (F, D, R, S), db (F,), the gradients of J = sum(dy * y).
+    Five cases: non-square inputs and kernels, a batch of 1, F and D > 1, a kernel as large as
+    the input, a 1 x 1 kernel. quiet=True: no print. returns CheckResult(ok, message).
+    """
+    return _run(fn, _conv_cases(), lambda out, case: _tuple_of(out, ("dx", "dw", "db"), "dx, dw, db"),
+                _conv_exception_hint,
+                lambda name, got, case: {"dx": "dx has the shape of x (N, D, H, W)",
+                                         "dw": "dw has the shape of w (F, D, R, S): sum over the batch",
+                                         "db": "db has shape (F,): one entry per map, summed over the "
+                                               "batch and the positions"}[name] + " (see 4.4)",
+                lambda name: ("no typical mistake matches: check " + name + " against 4.4's sums "
+                              "on a small case, one loop at a time"),
+                "dx, dw, db match mdlib.conv2d_backward and central differences", quiet)
+
+
+def _pool_scatter(dy, x, size, pick, stride=None):
+    """dx for windows at (i*stride, j*stride): pick(window) -> weights of the window's cells."""
+    s = size if stride is None else stride
+    N, C, OH, OW = dy.shape
+    dx = np.zeros(x.shape)
+    for n in range(N):
+        for c in range(C):
+            for i in range(OH):
+                for j in range(OW):
+                    win = x[n, c, i * s:i * s + size, j * s:j * s + size]
+                    dx[n, c, i * s:i * s + size, j * s:j * s + size] += dy[n, c, i, j] * pick(win)
+    return dx
+
+
+def _first(win):
+    m = np.zeros(win.shape)
+    m[np.unravel_index(int(np.argmax(win)), win.shape)] = 1
+    return m
+
+
+def _last(win):
+    m = np.zeros(win.shape)
+    flat = win.ravel()
+    m[np.unravel_index(len(flat) - 1 - int(np.argmax(flat[::-1])), win.shape)] = 1
+    return m
+
+
+def _reshape_windows(dy, x, size):
+    """dx when the windows are read by x.reshape(N, C, OH, OW, size, size) (no transpose)."""
+    N, C, OH, OW = dy.shape
+    if x.shape[2:] != (OH * size, OW * size):
+        return None
+    win = x.reshape(N, C, OH, OW, size * size)
+    mask = (np.arange(size * size) == win.argmax(axis=-1)[..., None])
+    return (mask * dy[..., None]).reshape(x.shape)
+
+
+_POOL = "see 4.3, pooling"
+_POOL_MISTAKES = {
+    "all_ties": "dx sends dy to every tied maximum of a window: it must go to ONE entry, the first "
+                f"maximum in row-major order, as np.argmax picks it (see 4.3, ties and kinks)",
+    "last_tie": "dx sends dy to the LAST tied maximum: the convention (mdlib, PyTorch) is the first "
+                "maximum in row-major order, as np.argmax picks it (see 4.3, ties and kinks)",
+    "average": "dx spreads dy / size^2 over the window: that is average pooling's backward pass; max "
+               f"pooling sends all of dy to the window's maximum ({_POOL})",
+    "unmasked": "dx copies dy to every cell of its window: only the maximum receives dy, every other "
+                f"cell gets 0 ({_POOL})",
+    "mask_only": f"dx holds 1 at each maximum: multiply the mask by dy, the gradient from above ({_POOL})",
+    "stride_1": "dx matches windows that start at (i, j) instead of (i*size, j*size): with stride = "
+                f"size the windows do not overlap ({_POOL})",
+    "reshape": "dx matches windows read by x.reshape(N, C, OH, OW, size, size), which are not size x "
+               "size blocks: reshape to (N, C, OH, size, OW, size) and move the axes "
+               f"(.transpose(0, 1, 2, 4, 3, 5)) ({_POOL})",
+}
+
+
+def _pool_case(name, tag, x, size, seed, finite_differences=True):
+    rng = np.random.default_rng(seed)
+    N, C, H, W = x.shape
+    dy = rng.normal(size=(N, C, H // size, W // size))
+    ref = {"dx": max_pool2d_backward(dy, x, size)}
+    ones = np.ones_like(dy)
+    variants = {
+        "all_ties": _pool_scatter(dy, x, size, lambda w: (w == w.max()).astype(float)),
+        "last_tie": _pool_scatter(dy, x, size, _last),
+        "average": _pool_scatter(dy, x, size, lambda w: np.full(w.shape, 1 / size**2)),
+        "unmasked": _pool_scatter(dy, x, size, np.ones_like),
+        "mask_only": _pool_scatter(ones, x, size, _first),
+        "stride_1": _pool_scatter(dy, x, size, _first, stride=1),
+        "reshape": _reshape_windows(dy, x, size),
+    }
+    variants = [(_POOL_MISTAKES[k], {"dx": v}) for k, v in variants.items() if v is not None]
+    fd = ((lambda got: _fd_check({"dx": x}, lambda key, v: (lambda v_: max_pool2d(v_, size)), got,
+                                 ["dx"], dout=dy)) if finite_differences else (lambda got: None))
+    return _verified(_Case(name, tag, (dy, x, size), ("dy", "x", "size"), ref, variants, fd))
+
+
+def _distinct(rng, shape):
+    """Values with gaps of at least 0.1 between any two: finite differences see no tie."""
+    return rng.permutation(int(np.prod(shape))).reshape(shape) * 0.1 - 1.0 + rng.uniform(0, 0.01, shape)
+
+
+@lru_cache(maxsize=None)
+def _pool_cases():
+    rng = np.random.default_rng(31)
+    ties = rng.integers(0, 3, size=(2, 2, 4, 4)).astype(np.float64)
+    ties[0, 0, :2, :2] = 5.0                         # a whole window of equal values
+    ties[1, 1, 2:, 2:] = [[1.0, 4.0], [4.0, 4.0]]    # first, middle and last maxima differ
+    return [
+        _pool_case("N = 2, C = 3, a 4 x 6 input, size 2", "non-square", _distinct(rng, (2, 3, 4, 6)), 2, 32),
+        _pool_case("ties: windows with repeated maxima, N = C = 2, 4 x 4, size 2 (no finite "
+                   "differences at a tie)", "ties", ties, 2, 33, finite_differences=False),
+        _pool_case("batch of 1, one channel, a 6 x 9 input, size 3", "batch of 1 with size 3",
+                   _distinct(rng, (1, 1, 6, 9)), 3, 34),
+        _pool_case("a 5 x 7 input with size 2 (the last row and column are in no window)",
+                   "5 x 7 with size 2", _distinct(rng, (1, 2, 5, 7)), 2, 35),
+    ]
+
+
+def _pool_unpack(out, case):
+    if isinstance(out, (tuple, list)):
+        return ("your function returned a tuple", "return dx alone, an array shaped like x")
+    arr = _as_array(out, "dx")
+    return {"dx": arr} if arr is not None else (f"your function returned a {type(out).__name__}",
+                                                 "return dx, an array shaped like x")
+
+
+def _pool_exception_hint(err, case):
+    x, size = case.args[1], case.args[2]
+    if x.shape[2] % size or x.shape[3] % size:
+        return ("H and W need not be multiples of size: the windows cover the first OH*size rows and "
+                "OW*size columns (OH = H // size, OW = W // size), and the cells outside every window "
+                f"get zero gradient ({_POOL})")
+    return ("dy is (N, C, H // size, W // size) and window (i, j) is "
+            f"x[..., i*size:(i+1)*size, j*size:(j+1)*size] ({_POOL})")
+
+
+def check_max_pool_backward(fn, quiet=False):
+    """Check the reader's backward pass of max pooling, stride = size, no padding.
+
+    Defined in Chapter 4. fn(dy, x, size) -> dx for y = mdlib.max_pool2d(x, size):
+    x (N, C, H, W); windows of size x size with stride size, OH = H // size, OW = W // size (the
+    cells outside every window, when size does not divide H or W, get zero gradient);
+    dy (N, C, OH, OW); returns dx shaped like x, each dy[n, c, i, j] sent to the FIRST maximum of
+    its window in row-major order (as np.argmax, mdlib and PyTorch pick it). Four cases:
+    non-square inputs, ties, a batch of 1 with size 3, a 5 x 7 input with size 2.
+    quiet=True: no print. returns CheckResult(ok, message).
+    """
+    return _run(fn, _pool_cases(), _pool_unpack, _pool_exception_hint,
+                lambda name, got, case: ("dx has the shape of x, (N, C, H, W)"
+                                         + (", not of dy" if got[name].shape == case.args[0].shape else "")
+                                         + f" ({_POOL})"),
+                lambda name: ("no typical mistake matches: for each window, find the first maximum "
+                              f"(np.argmax) and add dy there ({_POOL})"),
+                "dx matches mdlib.max_pool2d_backward, and central differences away from ties,", quiet)
