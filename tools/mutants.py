@@ -21,7 +21,6 @@ Usage:
 Both stages stop at their first failure (pytest -x): a killed mutant costs little.
 """
 import argparse
-import ast
 import json
 import os
 import shutil
