@@ -98,7 +98,10 @@ def _same_shape(a, b, what):
         raise ValueError(f"{what} has shape {shape_a} but the derived result has shape {shape_b}")
 
 
-def difference_at_a_point(a, b, seed=0, points=4):
+POINTS = 4   # where difference_at_a_point looks: all positive, all negative, two mixed
+
+
+def difference_at_a_point(a, b, seed=0, points=POINTS):
     """max |a - b| over the entries and over a few points (seeded), where every symbol and every
     value or derivative of an undefined function gets its own random rational, 1 <= |value| <= 2,
     with a large prime denominator (so nothing is 0, 1 or equal by accident): all positive at the
@@ -163,6 +166,6 @@ def check_derivation(derived, stated, mistakes=None, name="the formula", simplif
         gap = difference_at_a_point(derived, wrong)
         if not gap > 1e-12:
             raise AssertionError(f"the common mistake {what} is not rejected: it agrees with the "
-                                 f"derived result at {4} random points (largest difference {gap:.1e})")
+                                 f"derived result at {POINTS} random points (largest difference {gap:.1e})")
         say(f"rejected, the common mistake {what}: it differs from the derived result "
             f"(by more than 1e-12 at random points)")
