@@ -19,8 +19,9 @@ def sigmoid(z):
 def sigmoid_math(z):
     """sigma(z) = 1 / (1 + e^{-z}), elementwise.
 
-    Defined in Chapter 1. Written so that exp never sees a large positive argument: for z >= 0
-    1 / (1 + e^{-z}), for z < 0 the equal form e^{z} / (1 + e^{z}). Finite for any finite z.
+    Defined in Chapter 1. Written so that exp never sees a large positive argument:
+    for z >= 0 1 / (1 + e^{-z}), for z < 0 the equal form e^{z} / (1 + e^{z}).
+    Finite for any finite z.
     """
     e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -61,7 +62,8 @@ def relu_prime(z):
 
 
 def relu_prime_math(z):
-    """relu'(z) = [z > 0]: 1 where z > 0, else 0 (the value at z = 0 is taken as 0, as PyTorch does).
+    """relu'(z) = [z > 0]: 1 where z > 0, else 0 (the value at z = 0 is taken as 0, as
+    PyTorch does).
 
     Defined in Chapter 1.
     """
@@ -96,7 +98,8 @@ def tanh_prime_math(z):
 
 
 def identity(z):
-    """identity_math(z) after checking z, as a new array; any shape (a layer with no activation, e.g. logits)."""
+    """identity_math(z) after checking z, as a new array; any shape (a layer with no
+    activation, e.g. logits)."""
     return identity_math(as_float_array(z, "z")).copy()
 
 
@@ -129,22 +132,27 @@ def softmax(z, axis=0):
     """
     z = as_float_array(z, "z")
     if z.ndim == 0:
-        raise ValueError("softmax needs at least a 1-D array of logits; got a 0-D scalar")
+        raise ValueError("softmax needs at least a 1-D array of logits; "
+                         "got a 0-D scalar")
     if not is_whole(axis):
         raise ValueError(f"softmax axis must be an integer; got {axis!r}")
     if not -z.ndim <= axis < z.ndim:
-        raise ValueError(f"softmax axis {axis} is out of range for z of shape {z.shape}")
+        raise ValueError(f"softmax axis {axis} is out of range for z of shape "
+                         f"{z.shape}")
     if z.shape[axis] == 0:
-        raise ValueError(f"softmax over axis {axis} of z {z.shape}: there are no classes to normalise over")
+        raise ValueError(f"softmax over axis {axis} of z {z.shape}: there are no "
+                         f"classes to normalise over")
     return softmax_math(z, axis)
 
 
 def softmax_math(z, axis=0):
-    """S(z)_i = e^{z_i} / sum_k e^{z_k} = e^{z_i - m} / sum_k e^{z_k - m}, m = max_k z_k, over `axis`.
+    """S(z)_i = e^{z_i} / sum_k e^{z_k} = e^{z_i - m} / sum_k e^{z_k - m},
+    m = max_k z_k, over `axis`.
 
-    Defined in Chapter 1. Subtracting the maximum changes nothing mathematically (e^{-m} cancels)
-    but keeps every exponent <= 0, so no overflow. A logit of -inf gets probability 0 (masking); a
-    column whose largest logit is +inf or -inf has no softmax: nan, as in PyTorch.
+    Defined in Chapter 1. Subtracting the maximum changes nothing mathematically (e^{-m}
+    cancels) but keeps every exponent <= 0, so no overflow. A logit of -inf gets
+    probability 0 (masking); a column whose largest logit is +inf or -inf has no
+    softmax: nan, as in PyTorch.
     """
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)

@@ -20,7 +20,8 @@ def dense_forward(W, b, a_prev):
     b = as_float_array(b, "b")
     a_prev = as_float_array(a_prev, "a_prev")
     require_ndim(W, 2, "W", "(n_l, n_prev)")
-    require_ndim(a_prev, 2, "a_prev", "(n_prev, N); a single sample is a column, a.reshape(-1, 1)")
+    require_ndim(a_prev, 2, "a_prev",
+                 "(n_prev, N); a single sample is a column, a.reshape(-1, 1)")
     require_shape(b, (W.shape[0], 1), "b", f"one bias per row of W {W.shape}")
     require_matmul(W, a_prev, "W", "a_prev")
     return dense_forward_math(W, b, a_prev)
@@ -35,7 +36,8 @@ def dense_forward_math(W, b, a_prev):
 
 
 def dense_backward(dz, W, a_prev):
-    """dense_backward_math(dz, W, a_prev) after checking the shapes; every gradient in the inputs' common dtype.
+    """dense_backward_math(dz, W, a_prev) after checking the shapes; every gradient in
+    the inputs' common dtype.
 
     Defined in Chapter 2.
 
@@ -53,19 +55,22 @@ def dense_backward(dz, W, a_prev):
     if dz.shape[0] != W.shape[0]:
         raise ValueError(f"dz {dz.shape} must have one row per row of W {W.shape}")
     if a_prev.shape != (W.shape[1], dz.shape[1]):
-        raise ValueError(f"a_prev must have shape (n_prev, N) = ({W.shape[1]}, {dz.shape[1]}) to match "
-                         f"W {W.shape} and dz {dz.shape}; got {a_prev.shape}")
-    return dense_backward_math(dz.astype(np.result_type(dz, W, a_prev), copy=False), W, a_prev)
+        raise ValueError(f"a_prev must have shape (n_prev, N) = ({W.shape[1]}, "
+                         f"{dz.shape[1]}) to match W {W.shape} and dz {dz.shape}; "
+                         f"got {a_prev.shape}")
+    dz = dz.astype(np.result_type(dz, W, a_prev), copy=False)
+    return dense_backward_math(dz, W, a_prev)
 
 
 def dense_backward_math(dz, W, a_prev):
-    """Backward through Z = W A_prev + b, given dz = dC/dZ^l = Delta^l / N (the per-sample errors
-    delta^{(i),l} as columns, divided by N):
+    """Backward through Z = W A_prev + b, given dz = dC/dZ^l = Delta^l / N (the
+    per-sample errors delta^{(i),l} as columns, divided by N):
 
-    Defined in Chapter 2 (BP3 and BP4, and the W^T of BP2). No averaging: dz already carries 1/N.
-      dW = dz a_prev^T            (1/N) sum over samples of delta^{(i),l} (a^{(i),l-1})^T   (BP4)
-      db = dz summed over columns                                        (BP3)
-      da_prev = W^T dz            what BP2 multiplies by sigma'(z^{l-1})
+    Defined in Chapter 2 (BP3 and BP4, and the W^T of BP2). No averaging: dz already
+    carries 1/N.
+      dW = dz a_prev^T   (BP4): (1/N) sum over samples of delta^{(i),l} (a^{(i),l-1})^T
+      db = dz summed over columns   (BP3)
+      da_prev = W^T dz   what BP2 multiplies by sigma'(z^{l-1})
     """
     dW = dz @ a_prev.T
     db = dz.sum(axis=1, keepdims=True)
