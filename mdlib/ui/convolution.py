@@ -1,44 +1,67 @@
-"""Chapter 4 (Convolution and pooling): how one cell of a convolution is formed, forward and
-backward, and where a pooling layer sends its gradient (single 2-D channel).
+"""Chapter 4 (Convolution and pooling): how one cell of a convolution is formed, forward
+and backward, and where a pooling layer sends its gradient (single 2-D channel).
 
 The worked example's numbers (WORKED_EXAMPLE), the pure views (conv_forward_cell,
-conv_backward_cell, pool_route, conv_view, pool_view), their drawing, the static conv_stepper
-and pool_stepper, and the live ConvWidget and PoolWidget.
+conv_backward_cell, pool_route, conv_view, pool_view, full_conv_cell,
+conv_layer_shapes), their drawing, the static conv_stepper, pool_stepper and
+full_conv_stepper, and the live ConvWidget and PoolWidget.
 """
 import numpy as np
 
 from . import palette as P
 from ..kernels.conv import conv2d, conv2d_backward, conv_output_size
-from ..kernels.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from ..kernels.pool import (avg_pool2d, avg_pool2d_backward, max_pool2d,
+                            max_pool2d_backward)
 from .stepper import Stepper
 from .svg import captioned, grid_svg, panel, para
 from .widget import LiveWidget, control
 
 WORKED_EXAMPLE = {
-    "x": np.arange(1.0, 10.0).reshape(3, 3),          # any 3x3 input: the input gradient does not depend on it
+    "x": np.arange(1.0, 10.0).reshape(3, 3),   # any 3x3 input: dx does not depend on it
     "k": np.array([[0.2, 0.3], [0.5, 0.6]]),
     "dy": np.array([[1.0, 1.0], [2.0, 3.0]]),
 }
-"""Chapter 4's worked example: a 3x3 input x, a 2x2 kernel k and the upstream delta dy (2x2).
-The book writes K and delta; the keys keep k and dy, as the kernels' arguments do."""
+"""Chapter 4's worked example: a 3x3 input x, a 2x2 kernel k and the upstream delta dy
+(2x2). The book writes K and delta; the keys keep k and dy, as the kernels' arguments
+do."""
 
 CONV_EXAMPLES = {
-    "worked example: 3x3 input, 2x2 kernel": dict(**WORKED_EXAMPLE, stride=1, padding=0),
+    "worked example: 3x3 input, 2x2 kernel": dict(**WORKED_EXAMPLE, stride=1,
+                                                  padding=0),
     "4x4 input, 3x3 kernel, stride 2, padding 1": dict(
-        x=np.arange(16.0).reshape(4, 4) / 4, k=np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]),
+        x=np.arange(16.0).reshape(4, 4) / 4,
+        k=np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]),
         dy=np.array([[1.0, -1.0], [0.5, 2.0]]), stride=2, padding=1),
 }
-"""The convolution stepper's and widget's examples, by name: x, k, dy, stride, padding."""
+"""The convolution stepper's and widget's examples, by name: x, k, dy, stride,
+padding."""
 
-POOL_EXAMPLE = {"x": np.array([[1.0, 3.0, 2.0, 0.5], [4.0, 2.0, 2.0, 1.0], [0.0, 5.0, 5.0, 3.0], [1.0, 2.0, 4.0, 6.0]]),
-                "dy": {2: np.array([[1.0, 2.0], [3.0, 4.0]]),       # stride 2: a 2x2 output
-                       1: np.arange(1.0, 10.0).reshape(3, 3)}}      # stride 1: 3x3, the windows overlap
-"""The pooling router's 4x4 input and its upstream gradient for each stride (2x2 windows)."""
+POOL_EXAMPLE = {
+    "x": np.array([[1.0, 3.0, 2.0, 0.5], [4.0, 2.0, 2.0, 1.0], [0.0, 5.0, 5.0, 3.0],
+                   [1.0, 2.0, 4.0, 6.0]]),
+    "dy": {2: np.array([[1.0, 2.0], [3.0, 4.0]]),   # stride 2: a 2x2 output
+           1: np.arange(1.0, 10.0).reshape(3, 3)},  # stride 1: 3x3, the windows overlap
+}
+"""The pooling router's 4x4 input and its upstream gradient for each stride (2x2
+windows)."""
 
 POOL_SIZE = 2
 
+FULL_CONV_EXAMPLES = {
+    "worked example: 3x3 input, 2x2 kernel": dict(
+        x_shape=(3, 3), k=WORKED_EXAMPLE["k"], dy=WORKED_EXAMPLE["dy"], stride=1,
+        padding=0),
+    "stride 2: 5x5 input, 3x3 kernel": dict(
+        x_shape=(5, 5),
+        k=np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0], [2.0, 0.0, 1.0]]),
+        dy=np.array([[1.0, -1.0], [2.0, 3.0]]), stride=2, padding=0),
+}
+"""The full-convolution stepper's examples, by name: x_shape, k, dy, stride, padding.
+Integers (and the worked example's tenths) keep every sum it shows exact to the digits
+it prints."""
 
-# --- pure views -----------------------------------------------------------------------------------
+
+# --- pure views -----------------------------------------------------------------------
 
 def _as_2d(a, name):
     a = np.asarray(a, dtype=float)
@@ -48,54 +71,65 @@ def _as_2d(a, name):
 
 
 def conv_forward_cell(x, k, i, j, stride=1, padding=0):
-    """Defined in Chapter 4. How output cell (i, j) of the cross-correlation of x with k is formed.
+    """Defined in Chapter 4. How output cell (i, j) of the cross-correlation of x with k
+    is formed.
 
-    returns {x_padded, k, y (the whole output, from mdlib.conv2d), i, j, top, left (window corner
-             in x_padded), terms: [(u, v, x_padded value, k value)] in row-major order, value: y[i, j]}.
+    returns {x_padded, k, y (the whole output, from mdlib.conv2d), i, j, top, left
+             (window corner in x_padded), terms: [(u, v, x_padded value, k value)] in
+             row-major order, value: y[i, j]}.
     """
     x, k = _as_2d(x, "x"), _as_2d(k, "k")
     y = conv2d(x[None, None], k[None, None], None, stride, padding)[0, 0]
     if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
-        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape {y.shape}")
+        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape "
+                         f"{y.shape}")
     xp = np.pad(x, padding)
     top, left = i * stride, j * stride
     terms = [(u, v, float(xp[top + u, left + v]), float(k[u, v]))
              for u in range(k.shape[0]) for v in range(k.shape[1])]
-    return {"mode": "forward", "x_padded": xp, "padding": padding, "stride": stride, "k": k, "y": y,
-            "i": i, "j": j, "top": top, "left": left, "terms": terms, "value": float(y[i, j])}
+    return {"mode": "forward", "x_padded": xp, "padding": padding, "stride": stride,
+            "k": k, "y": y, "i": i, "j": j, "top": top, "left": left, "terms": terms,
+            "value": float(y[i, j])}
 
 
 def conv_backward_cell(x_shape, k, dy, r, c, stride=1, padding=0):
-    """Defined in Chapter 4. Which upstream deltas and kernel entries reach input cell (r, c).
+    """Defined in Chapter 4. Which upstream deltas and kernel entries reach input cell
+    (r, c).
 
     dx[r, c] = sum of dy[i, j] k[u, v] over every (i, j, u, v) with i*s + u - p = r and
     j*s + v - p = c: the full-convolution pattern. returns {dy, k, dx (the whole input
-    gradient, from mdlib.conv2d_backward), r, c, terms: [(i, j, u, v, dy value, k value)],
-    value: dx[r, c]}.
+    gradient, from mdlib.conv2d_backward), r, c, terms: [(i, j, u, v, dy value,
+    k value)], value: dx[r, c]}.
     """
     k, dy = _as_2d(k, "k"), _as_2d(dy, "dy")
     H, W = x_shape
     if not (0 <= r < H and 0 <= c < W):
-        raise ValueError(f"input cell ({r}, {c}) is outside the input of shape {tuple(x_shape)}")
-    dx = conv2d_backward(dy[None, None], np.zeros((1, 1, H, W)), k[None, None], stride, padding)[0][0, 0]
+        raise ValueError(f"input cell ({r}, {c}) is outside the input of shape "
+                         f"{tuple(x_shape)}")
+    dx = conv2d_backward(dy[None, None], np.zeros((1, 1, H, W)), k[None, None], stride,
+                         padding)[0][0, 0]
     terms = [(i, j, u, v, float(dy[i, j]), float(k[u, v]))
              for i in range(dy.shape[0]) for j in range(dy.shape[1])
              for u in range(k.shape[0]) for v in range(k.shape[1])
              if i * stride + u - padding == r and j * stride + v - padding == c]
-    return {"mode": "backward", "dy": dy, "k": k, "dx": dx, "r": r, "c": c, "terms": terms,
-            "value": float(dx[r, c]), "stride": stride, "padding": padding}
+    return {"mode": "backward", "dy": dy, "k": k, "dx": dx, "r": r, "c": c,
+            "terms": terms, "value": float(dx[r, c]), "stride": stride,
+            "padding": padding}
 
 
-_POOLS = {"max": (max_pool2d, max_pool2d_backward), "avg": (avg_pool2d, avg_pool2d_backward)}
+_POOLS = {"max": (max_pool2d, max_pool2d_backward),
+          "avg": (avg_pool2d, avg_pool2d_backward)}
 
 
 def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
-    """Defined in Chapter 4. Where the upstream gradient dy[i, j] lands in the pooling layer's input.
+    """Defined in Chapter 4. Where the upstream gradient dy[i, j] lands in the pooling
+    layer's input.
 
-    mode "max": all of it on the first maximum of the window (row-major); "avg": dy / size^2 on
-    every cell of the window. returns {x, dy, dx (the whole input gradient, from mdlib),
-    i, j: the output cell; top, left: its window's corner in x (rows top..top+size-1, columns
-    left..left+size-1); window: [(r, c)], routes: [(r, c, amount)], y: the pooled output}.
+    mode "max": all of it on the first maximum of the window (row-major); "avg":
+    dy / size^2 on every cell of the window. returns {x, dy, dx (the whole input
+    gradient, from mdlib), i, j: the output cell; top, left: its window's corner in x
+    (rows top..top+size-1, columns left..left+size-1); window: [(r, c)],
+    routes: [(r, c, amount)], y: the pooled output}.
     """
     x, dy = _as_2d(x, "x"), _as_2d(dy, "dy")
     stride = size if stride is None else stride
@@ -104,9 +138,11 @@ def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
     forward, backward = _POOLS[mode]
     y = forward(x[None, None], size, stride)[0, 0]
     if dy.shape != y.shape:
-        raise ValueError(f"dy must have the pooled output's shape {y.shape}; got {dy.shape}")
+        raise ValueError(f"dy must have the pooled output's shape {y.shape}; got "
+                         f"{dy.shape}")
     if not (0 <= i < y.shape[0] and 0 <= j < y.shape[1]):
-        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape {y.shape}")
+        raise ValueError(f"output cell ({i}, {j}) is outside the output of shape "
+                         f"{y.shape}")
     dx = backward(dy[None, None], x[None, None], size, stride)[0, 0]
     top, left = i * stride, j * stride
     window = [(top + u, left + v) for u in range(size) for v in range(size)]
@@ -115,13 +151,15 @@ def pool_route(x, dy, i, j, size=2, stride=None, mode="max"):
         routes = [(*window[first], float(dy[i, j]))]
     else:
         routes = [(r, c, float(dy[i, j]) / size**2) for r, c in window]
-    return {"x": x, "dy": dy, "dx": dx, "y": y, "i": i, "j": j, "top": top, "left": left, "window": window,
-            "routes": routes, "mode": mode, "size": size, "stride": stride}
+    return {"x": x, "dy": dy, "dx": dx, "y": y, "i": i, "j": j, "top": top,
+            "left": left, "window": window, "routes": routes, "mode": mode,
+            "size": size, "stride": stride}
 
 
 def conv_cells(example, mode):
-    """Defined in Chapter 4. The shape of the cells the widget steps through: the output's (OH, OW)
-    forward, by the layer's own formula, or the input's (H, W) backward."""
+    """Defined in Chapter 4. The shape of the cells the widget steps through: the
+    output's (OH, OW) forward, by the layer's own formula, or the input's (H, W)
+    backward."""
     e = CONV_EXAMPLES[example]
     if mode == "forward":
         return conv_output_size(*e["x"].shape, *e["k"].shape, e["stride"], e["padding"])
@@ -129,29 +167,149 @@ def conv_cells(example, mode):
 
 
 def conv_view(example, mode, index):
-    """Defined in Chapter 4. The view of cell number index (row by row, modulo the cell count) of
-    an example of CONV_EXAMPLES: conv_forward_cell ("forward") or conv_backward_cell ("backward")."""
+    """Defined in Chapter 4. The view of cell number index (row by row, modulo the cell
+    count) of an example of CONV_EXAMPLES: conv_forward_cell ("forward") or
+    conv_backward_cell ("backward")."""
     e = CONV_EXAMPLES[example]
     rows, cols = conv_cells(example, mode)
     a, b = divmod(index % (rows * cols), cols)
     if mode == "forward":
         return conv_forward_cell(e["x"], e["k"], a, b, e["stride"], e["padding"])
-    return conv_backward_cell(e["x"].shape, e["k"], e["dy"], a, b, e["stride"], e["padding"])
+    return conv_backward_cell(e["x"].shape, e["k"], e["dy"], a, b, e["stride"],
+                              e["padding"])
 
 
 def pool_view(mode, stride, i, j):
-    """Defined in Chapter 4. pool_route on POOL_EXAMPLE for output cell (i, j) at this stride."""
-    return pool_route(POOL_EXAMPLE["x"], POOL_EXAMPLE["dy"][stride], i, j, POOL_SIZE, stride, mode)
+    """Defined in Chapter 4. pool_route on POOL_EXAMPLE for output cell (i, j) at this
+    stride."""
+    return pool_route(POOL_EXAMPLE["x"], POOL_EXAMPLE["dy"][stride], i, j, POOL_SIZE,
+                      stride, mode)
 
 
-# --- drawing --------------------------------------------------------------------------------------
+def dilate(dy, stride):
+    """Defined in Chapter 4. dy with stride - 1 zeros between neighbouring entries:
+    dilated[i*s, j*s] = dy[i, j], zero elsewhere, of shape ((OH - 1)s + 1,
+    (OW - 1)s + 1)."""
+    dy = _as_2d(dy, "dy")
+    OH, OW = dy.shape
+    dilated = np.zeros(((OH - 1) * stride + 1, (OW - 1) * stride + 1))
+    dilated[::stride, ::stride] = dy
+    return dilated
+
+
+def _correlate_loop(a, k, rows, cols):
+    """out[r, c] = sum_{u,v} a[r + u, c + v] k[u, v], r < rows, c < cols, as loops."""
+    R, S = k.shape
+    return np.array([[sum(float(a[r + u, c + v]) * float(k[u, v])
+                          for u in range(R) for v in range(S))
+                      for c in range(cols)] for r in range(rows)]).reshape(rows, cols)
+
+
+def full_conv_cell(x_shape, k, dy, r, c, stride=1, padding=0):
+    """Defined in Chapter 4. Input-gradient cell (r, c) by the stride-1 rule of 4.4,
+    written as loops here (not mdlib's kernels): rot180(K) over delta dilated by the
+    stride and zero-padded.
+
+    delta_s = dilate(dy, s) gets R - 1 rows and S - 1 columns of zeros on every side;
+    the window of rot180(K) with its corner at (r + p, c + p) of that padded array gives
+    dx[r, c] (the layer's padding p is cropped). The last (H + 2p - R) mod s rows
+    (columns likewise) of the padded input are reached by no window: their gradient is
+    0 and no window is drawn.
+    returns {x_shape, k, rot (rot180(K)), dy, dilated, padded, is_delta (True where
+    padded holds an entry of dy), r, c, top, left (the window's corner in padded),
+    reached, terms: [(u, v, padded value, rot value)], value: dx[r, c], dx (the whole
+    input gradient by the rule), unrotated: the same window with K unrotated (the common
+    mistake), dx_unrotated}.
+    """
+    k, dy = _as_2d(k, "k"), _as_2d(dy, "dy")
+    (H, W), (R, S) = tuple(int(n) for n in x_shape), k.shape
+    s, p = int(stride), int(padding)
+    out = conv_output_size(H, W, R, S, s, p)
+    if dy.shape != tuple(out):
+        raise ValueError(f"dy must have the layer's output shape {tuple(out)}; got "
+                         f"{dy.shape}")
+    if not (0 <= r < H and 0 <= c < W):
+        raise ValueError(f"input cell ({r}, {c}) is outside the input of shape "
+                         f"{(H, W)}")
+    dilated = dilate(dy, s)
+    padded = np.pad(dilated, ((R - 1, R - 1), (S - 1, S - 1)))
+    is_delta = np.zeros(padded.shape, dtype=bool)
+    is_delta[R - 1:R - 1 + dilated.shape[0]:s, S - 1:S - 1 + dilated.shape[1]:s] = True
+    rot = k[::-1, ::-1].copy()
+    rows, cols = padded.shape[0] - R + 1, padded.shape[1] - S + 1   # (OH - 1)s + R, ...
+    by_rule = np.zeros((H + 2 * p, W + 2 * p))
+    unrotated = np.zeros((H + 2 * p, W + 2 * p))
+    by_rule[:rows, :cols] = _correlate_loop(padded, rot, rows, cols)   # unreached: 0
+    unrotated[:rows, :cols] = _correlate_loop(padded, k, rows, cols)
+    dx, dx_unrotated = by_rule[p:p + H, p:p + W], unrotated[p:p + H, p:p + W]
+    top, left = r + p, c + p
+    reached = top < rows and left < cols
+    terms = [(u, v, float(padded[top + u, left + v]), float(rot[u, v]))
+             for u in range(R) for v in range(S)] if reached else []
+    return {"mode": "full", "x_shape": (H, W), "k": k, "rot": rot, "dy": dy,
+            "dilated": dilated, "padded": padded, "is_delta": is_delta, "stride": s,
+            "padding": p, "r": r, "c": c, "top": top, "left": left, "reached": reached,
+            "terms": terms, "value": float(dx[r, c]), "dx": dx,
+            "unrotated": float(dx_unrotated[r, c]), "dx_unrotated": dx_unrotated}
+
+
+def full_conv_view(example, index):
+    """Defined in Chapter 4. full_conv_cell for input cell number index (row by row,
+    modulo the cell count) of an example of FULL_CONV_EXAMPLES."""
+    e = FULL_CONV_EXAMPLES[example]
+    H, W = e["x_shape"]
+    r, c = divmod(index % (H * W), W)
+    return full_conv_cell(e["x_shape"], e["k"], e["dy"], r, c, e["stride"],
+                          e["padding"])
+
+
+def conv_layer_shapes(N, D, H, W, F, R, S, stride=1, padding=0):
+    """Defined in Chapter 4. Every array of a convolution layer in its matrix (im2col)
+    form, with its shape, beside Chapter 3's (features, samples) layout.
+
+    For N images of D channels, H x W, and F kernels of D x R x S: the windows of all N
+    samples side by side are the columns of cols (D*R*S, N*OH*OW), as Chapter 3's
+    samples are the columns of X (m, n); W = w as (F, D*R*S) is W1 (k, m);
+    Y = W cols + b is Z1 (k, n). returns a list of dicts {name, formula, letters (the
+    shape in letters), shape (numbers), chapter3 (the counterpart in Chapter 3's
+    letters, "" where there is none)}.
+    """
+    sizes = dict(N=N, D=D, H=H, W=W, F=F, R=R, S=S, stride=stride)
+    for name, v in sizes.items():
+        if int(v) != v or v < 1:
+            raise ValueError(f"{name} must be a positive whole number; got {v!r}")
+    if int(padding) != padding or padding < 0:
+        raise ValueError(f"padding must be a whole number >= 0; got {padding!r}")
+    OH, OW = conv_output_size(H, W, R, S, stride, padding)
+    DRS, cols = D * R * S, N * OH * OW
+    rows = [("x", "the input", "(N, D, H, W)", (N, D, H, W), ""),
+            ("w", "F kernels of D x R x S", "(F, D, R, S)", (F, D, R, S), ""),
+            ("b", "one bias per map", "(F,)", (F,), "b1 (k, 1)"),
+            ("cols", "im2col(x), the samples side by side", "(D·R·S, N·OH·OW)",
+             (DRS, cols), "X (m, n)"),
+            ("W", "w.reshape(F, D·R·S)", "(F, D·R·S)", (F, DRS), "W1 (k, m)"),
+            ("Y", "W cols + b", "(F, N·OH·OW)", (F, cols), "Z1 (k, n)"),
+            ("y", "Y as (N, F, OH, OW)", "(N, F, OH, OW)", (N, F, OH, OW), ""),
+            ("dY", "delta as a matrix", "(F, N·OH·OW)", (F, cols), "dZ1 (k, n)"),
+            ("dW", "dY colsᵀ (BP4)", "(F, D·R·S)", (F, DRS),
+             "dW1 = dZ1 Xᵀ (k, m)"),
+            ("db", "dY summed over the columns", "(F,)", (F,), "db1 (k, 1)"),
+            ("dcols", "Wᵀ dY (BP2's Wᵀ)", "(D·R·S, N·OH·OW)", (DRS, cols),
+             "W1ᵀ dZ1 (m, n)"),
+            ("dx", "col2im(dcols)", "(N, D, H, W)", (N, D, H, W), "")]
+    keys = ("name", "formula", "letters", "shape", "chapter3")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+# --- drawing --------------------------------------------------------------------------
 
 def _pair_colour(n):
     return P.PAIR_COLOURS[n % len(P.PAIR_COLOURS)]
 
 
 def conv_forward_html(view):
-    """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x that meets K, and y[i, j]."""
+    """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x
+    that meets K, and y[i, j]."""
     top, left, (KH, KW) = view["top"], view["left"], view["k"].shape
     kernel = {(u, v): _pair_colour(u * KW + v) for u in range(KH) for v in range(KW)}
     window = {(top + u, left + v): colour for (u, v), colour in kernel.items()}
@@ -159,39 +317,52 @@ def conv_forward_html(view):
     sum_text = " + ".join(f"{xv:.3g}&times;{kv:.3g}" for _, _, xv, kv in view["terms"])
     pad = f" (zero padding {view['padding']} shown grey)" if view["padding"] else ""
     return panel(
-        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, {j}&middot;{s} + v] K<sub>uv</sub> = "
+        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, "
+             f"{j}&middot;{s} + v] K<sub>uv</sub> = "
              f"{sum_text} = <b>{view['value']:.4g}</b>"),
-        captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=view["padding"], label="input")),
+        captioned(f"input x{pad}", grid_svg(view["x_padded"], window,
+                                            offset=view["padding"], label="input")),
         captioned("kernel K", grid_svg(view["k"], kernel, label="kernel")),
-        captioned("output y", grid_svg(view["y"], {(i, j): P.SELECTED}, marks=[(i, j)], label="output")))
+        captioned("output y", grid_svg(view["y"], {(i, j): P.SELECTED}, marks=[(i, j)],
+                                       label="output")))
 
 
 def conv_backward_html(view):
-    """Defined in Chapter 4. Backward mode: which deltas delta[i, j] (dy) and entries K_uv reach input cell (r, c)."""
+    """Defined in Chapter 4. Backward mode: which deltas delta[i, j] (dy) and entries
+    K_uv reach input cell (r, c)."""
     dy_fill, k_fill = {}, {}
     for n, (i, j, u, v, _, _) in enumerate(view["terms"]):
         dy_fill[(i, j)] = k_fill[(u, v)] = _pair_colour(n)
     r, c, s, p = view["r"], view["c"], view["stride"], view["padding"]
-    sum_text = " + ".join(f"{d:.3g}&times;{kv:.3g}" for *_, d, kv in view["terms"]) or "nothing: no window covers it"
+    sum_text = (" + ".join(f"{d:.3g}&times;{kv:.3g}" for *_, d, kv in view["terms"])
+                or "nothing: no window covers it")
     return panel(
-        para(f"Backward: dx[{r}, {c}] = &Sigma; &delta;[i, j] K<sub>uv</sub> over i&middot;{s} + u &minus; {p} = {r}, "
-             f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = <b>{view['value']:.4g}</b> (pairs share a colour)"),
-        captioned("upstream delta &delta;", grid_svg(view["dy"], dy_fill, label="upstream delta")),
+        para(f"Backward: dx[{r}, {c}] = &Sigma; &delta;[i, j] K<sub>uv</sub> over "
+             f"i&middot;{s} + u &minus; {p} = {r}, "
+             f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = "
+             f"<b>{view['value']:.4g}</b> (pairs share a colour)"),
+        captioned("upstream delta &delta;", grid_svg(view["dy"], dy_fill,
+                                                     label="upstream delta")),
         captioned("kernel K", grid_svg(view["k"], k_fill, label="kernel")),
-        captioned("input gradient dx", grid_svg(view["dx"], {(r, c): P.SELECTED}, marks=[(r, c)], label="input gradient")))
+        captioned("input gradient dx",
+                  grid_svg(view["dx"], {(r, c): P.SELECTED}, marks=[(r, c)],
+                           label="input gradient")))
 
 
 _CONV_HTML = {"forward": conv_forward_html, "backward": conv_backward_html}
 
 
 def conv_html(view):
-    """Defined in Chapter 4. The picture of a view of conv_forward_cell or conv_backward_cell."""
+    """Defined in Chapter 4. The picture of a view of conv_forward_cell or
+    conv_backward_cell."""
     return _CONV_HTML[view["mode"]](view)
 
 
 def pool_html(view):
-    """Defined in Chapter 4. The pooling router: the window of output (i, j), where its gradient lands, and dx."""
-    i, j, size, top, left = view["i"], view["j"], view["size"], view["top"], view["left"]
+    """Defined in Chapter 4. The pooling router: the window of output (i, j), where its
+    gradient lands, and dx."""
+    i, j, size = view["i"], view["j"], view["size"]
+    top, left = view["top"], view["left"]
     OH, OW = view["y"].shape
     window = {rc: P.WINDOW for rc in view["window"]}
     routed = {(r, c): P.RECEIVER for r, c, _ in view["routes"]}
@@ -201,24 +372,95 @@ def pool_html(view):
     picked = {(i, j): P.SELECTED}
     return panel(
         para(f"<b>Output cell ({i}, {j})</b> of the {OH}&times;{OW} pooled output: "
-             f"its window is rows {top} to {top + size - 1}, columns {left} to {left + size - 1} of x."),
-        para(f"{view['mode']} pooling, window {size}&times;{size}, stride {view['stride']}: "
+             f"its window is rows {top} to {top + size - 1}, columns {left} to "
+             f"{left + size - 1} of x."),
+        para(f"{view['mode']} pooling, window {size}&times;{size}, stride "
+             f"{view['stride']}: "
              f"&delta;[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}."),
         captioned("input x (window blue, receivers orange)",
-                  grid_svg(view["x"], {**window, **routed}, marks=view["window"], label="input")),
-        captioned(f"pooled y ({view['mode']})", grid_svg(view["y"], picked, marks=[(i, j)], label="pooled")),
-        captioned("upstream &delta;", grid_svg(view["dy"], {(i, j): P.RECEIVER}, marks=[(i, j)], label="upstream")),
-        captioned("dx (summed over all windows)", grid_svg(view["dx"], routed, label="input gradient")))
+                  grid_svg(view["x"], {**window, **routed}, marks=view["window"],
+                           label="input")),
+        captioned(f"pooled y ({view['mode']})",
+                  grid_svg(view["y"], picked, marks=[(i, j)], label="pooled")),
+        captioned("upstream &delta;",
+                  grid_svg(view["dy"], {(i, j): P.RECEIVER}, marks=[(i, j)],
+                           label="upstream")),
+        captioned("dx (summed over all windows)",
+                  grid_svg(view["dx"], routed, label="input gradient")))
 
 
-# --- the steppers and the live widgets ------------------------------------------------------------
+def _factor(v):
+    """A factor of a printed product, negative numbers in brackets: (&minus;1)."""
+    return f"(&minus;{-v:.3g})" if v < 0 else f"{v:.3g}"
 
-_CONV_CAPTIONS = {"forward": "Forward, output cell {n} of {total}: slide the kernel, multiply, add.",
-                  "backward": "Backward, input cell {n} of {total}: the deltas and kernel entries that reach it."}
+
+def full_conv_html(view):
+    """Defined in Chapter 4. One frame of the full-convolution stepper: rot180(K) over
+    the zero-padded (and, for a stride, dilated) delta, the sum it gives, and dx."""
+    R, S = view["k"].shape
+    r, c, s, p = view["r"], view["c"], view["stride"], view["padding"]
+    name = "&delta;<sub>s</sub>" if s > 1 else "&delta;"
+    kernel = {(u, v): _pair_colour(u * S + v) for u in range(R) for v in range(S)}
+    fills = {rc: P.PADDING for rc in zip(*np.nonzero(~view["is_delta"]))}
+    if view["reached"]:
+        fills.update({(view["top"] + u, view["left"] + v): colour
+                      for (u, v), colour in kernel.items()})
+        shown = [(d, kv) for _, _, d, kv in view["terms"] if d != 0]
+        zeros = len(view["terms"]) - len(shown)
+        sum_text = " + ".join(f"{_factor(d)}&times;{_factor(kv)}" for d, kv in shown)
+        sum_text = sum_text or "0"
+        if zeros:
+            sum_text += f" (+ {zeros} zero{'s' * (zeros > 1)} of the padding"
+            sum_text += " and the dilation)" if s > 1 else ")"
+        where = (f"dx[{r}, {c}] = &Sigma;<sub>u,v</sub> pad({name})[{view['top']} + u, "
+                 f"{view['left']} + v] rot180(K)<sub>uv</sub> = {sum_text} = "
+                 f"<b>{view['value']:.4g}</b>")
+        if abs(view["unrotated"] - view["value"]) > 1e-9:
+            mistake = ("With K unrotated the same window gives "
+                       f"{view['unrotated']:.4g}: the common mistake.")
+        else:
+            mistake = ("With K unrotated this window happens to give the same number; "
+                       "other cells differ.")
+    else:
+        where = (f"dx[{r}, {c}] = <b>0</b>: no window reaches this input cell (the "
+                 "last (H + 2p &minus; R) mod s rows or columns), so its gradient "
+                 "is 0.")
+        mistake = ""
+    pictures = []
+    if s > 1:
+        dy_fill = {rc: P.WINDOW for rc in np.ndindex(*view["dy"].shape)}
+        dil_fill = {rc: P.PADDING for rc in zip(*np.nonzero(view["dilated"] == 0))}
+        dil_fill.update({(i * s, j * s): P.WINDOW
+                         for i, j in np.ndindex(*view["dy"].shape)})
+        pictures += [
+            captioned("upstream &delta;",
+                      grid_svg(view["dy"], dy_fill, label="upstream delta")),
+            captioned(f"&delta;<sub>s</sub>: {s - 1} zero{'s' * (s > 2)} between "
+                      "entries", grid_svg(view["dilated"], dil_fill,
+                                          label="dilated delta"))]
+    crop = f", cropped by p = {p}" if p else ""
+    pictures += [
+        captioned(f"{name} padded by R&minus;1 = {R - 1} row{'s' * (R != 2)}, "
+                  f"S&minus;1 = {S - 1} column{'s' * (S != 2)} of zeros (grey)",
+                  grid_svg(view["padded"], fills, label="padded delta")),
+        captioned("rot180(K)", grid_svg(view["rot"], kernel, label="rotated kernel")),
+        captioned(f"dx{crop}", grid_svg(view["dx"], {(r, c): P.SELECTED},
+                                        marks=[(r, c)], label="input gradient"))]
+    return panel(para(where), para(mistake), *pictures)
+
+
+# --- the steppers and the live widgets ------------------------------------------------
+
+_CONV_CAPTIONS = {
+    "forward": "Forward, output cell {n} of {total}: slide the kernel, multiply, add.",
+    "backward": ("Backward, input cell {n} of {total}: the deltas and kernel entries "
+                 "that reach it."),
+}
 
 
 def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
-    """Defined in Chapter 4. Static counterpart of ConvWidget: every output cell forward, every input cell backward."""
+    """Defined in Chapter 4. Static counterpart of ConvWidget: every output cell
+    forward, every input cell backward."""
     frames, captions = [], []
     for mode in ("forward", "backward"):
         total = int(np.prod(conv_cells(example, mode)))
@@ -228,29 +470,51 @@ def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
     return Stepper(frames, captions, title=f"Convolution stepper ({example})")
 
 
+def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=None):
+    """Defined in Chapter 4. The input gradient as a full convolution, one frame per
+    cell of dx (or per cell of cells, a list of (r, c)): rot180(K) slides over the
+    zero-padded (and, for a stride, dilated) delta."""
+    e = FULL_CONV_EXAMPLES[example]
+    H, W = e["x_shape"]
+    cells = list(np.ndindex(H, W)) if cells is None else [tuple(rc) for rc in cells]
+    frames, captions = [], []
+    for n, (r, c) in enumerate(cells):
+        frames.append(full_conv_html(full_conv_view(example, r * W + c)))
+        captions.append(f"dx[{r}, {c}], frame {n + 1} of {len(cells)}: rot180(K) over "
+                        "the padded "
+                        + ("dilated delta." if e["stride"] > 1 else "delta."))
+    return Stepper(frames, captions, title=f"The full convolution ({example})")
+
+
 def pool_stepper():
-    """Defined in Chapter 4. Static counterpart of PoolWidget: max and average, stride 2 and overlapping stride 1."""
+    """Defined in Chapter 4. Static counterpart of PoolWidget: max and average, stride 2
+    and overlapping stride 1."""
     frames, captions = [], []
     for mode, stride in (("max", 2), ("avg", 2), ("max", 1)):
         OH, OW = POOL_EXAMPLE["dy"][stride].shape
         for i in range(OH):
             for j in range(OW):
                 frames.append(pool_html(pool_view(mode, stride, i, j)))
-                captions.append(f"{mode} pooling, stride {stride}: output cell ({i}, {j}) of {OH}x{OW}.")
+                captions.append(f"{mode} pooling, stride {stride}: output cell "
+                                f"({i}, {j}) of {OH}x{OW}.")
     return Stepper(frames, captions, title="Pooling router")
 
 
 class ConvWidget(LiveWidget):
-    """Defined in Chapter 4. Slide the kernel (forward) or pick an input cell and see what reaches it (backward).
+    """Defined in Chapter 4. Slide the kernel (forward) or pick an input cell and see
+    what reaches it (backward).
 
     cell numbers the output cells (forward) or the input cells (backward) row by row;
     widget.update() returns the view drawn (conv_view).
     """
 
-    def __init__(self, example="worked example: 3x3 input, 2x2 kernel", mode="backward", cell=4):
-        self.example = control("menu", "example", example, options=list(CONV_EXAMPLES), width="420px")
+    def __init__(self, example="worked example: 3x3 input, 2x2 kernel", mode="backward",
+                 cell=4):
+        self.example = control("menu", "example", example, options=list(CONV_EXAMPLES),
+                               width="420px")
         self.mode = control("buttons", "mode", mode, options=["forward", "backward"])
-        self.cell = control("slider", "cell", cell, min=0, max=int(np.prod(conv_cells(example, mode))) - 1)
+        self.cell = control("slider", "cell", cell, min=0,
+                            max=int(np.prod(conv_cells(example, mode))) - 1)
         super().__init__([[self.example], [self.mode, self.cell]])
 
     def render(self):
@@ -261,18 +525,20 @@ class ConvWidget(LiveWidget):
 
 
 class PoolWidget(LiveWidget):
-    """Defined in Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream gradient lands.
+    """Defined in Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream
+    gradient lands.
 
-    cell numbers the output cells row by row. Changing the stride changes the output's shape
-    (2x2 at stride 2, 3x3 at stride 1): the selection keeps its row and column (i, j), clamped
-    into the new output, and the picture names the cell (i, j) and its window.
-    widget.update() returns the view drawn (pool_view).
+    cell numbers the output cells row by row. Changing the stride changes the output's
+    shape (2x2 at stride 2, 3x3 at stride 1): the selection keeps its row and column
+    (i, j), clamped into the new output, and the picture names the cell (i, j) and its
+    window. widget.update() returns the view drawn (pool_view).
     """
 
     def __init__(self, mode="max", stride=2, cell=0):
         self.mode = control("buttons", "pooling", mode, options=["max", "avg"])
         self.stride = control("slider", "stride", stride, min=1, max=2)
-        self.cell = control("slider", "output cell", cell, min=0, max=POOL_EXAMPLE["dy"][stride].size - 1)
+        self.cell = control("slider", "output cell", cell, min=0,
+                            max=POOL_EXAMPLE["dy"][stride].size - 1)
         self._shape = None                       # the output's shape at the last render
         super().__init__([[self.mode, self.stride, self.cell]])
 
@@ -280,7 +546,7 @@ class PoolWidget(LiveWidget):
         OH, OW = POOL_EXAMPLE["dy"][self.stride.value].shape
         if self._shape in (None, (OH, OW)):      # the cell slider (or the mode) moved
             i, j = divmod(min(self.cell.value, OH * OW - 1), OW)
-        else:                                    # the stride moved: keep (i, j), clamped
+        else:                                    # the stride moved: keep (i, j), clamp
             i, j = min(self._ij[0], OH - 1), min(self._ij[1], OW - 1)
         self._shape, self._ij = (OH, OW), (i, j)
         self.cell.max = OH * OW - 1

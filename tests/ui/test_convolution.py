@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 
 import mdlib
-from mdlib.ui.convolution import (CONV_EXAMPLES, POOL_EXAMPLE, POOL_SIZE, WORKED_EXAMPLE, ConvWidget, PoolWidget,
-                                  conv_backward_cell, conv_cells, conv_forward_cell, conv_stepper, conv_view,
-                                  pool_route, pool_stepper, pool_view)
+from mdlib.ui.convolution import (CONV_EXAMPLES, FULL_CONV_EXAMPLES, POOL_EXAMPLE, POOL_SIZE, WORKED_EXAMPLE,
+                                  ConvWidget, PoolWidget, conv_backward_cell, conv_cells, conv_forward_cell,
+                                  conv_layer_shapes, conv_stepper, conv_view, dilate, full_conv_cell,
+                                  full_conv_html, full_conv_stepper, full_conv_view, pool_route, pool_stepper,
+                                  pool_view)
 
 
 def output_shape(x_shape, k_shape, stride, padding):
@@ -94,6 +96,100 @@ def test_pool_routes_add_up_to_the_layer_s_backward(rng, mode):
 def test_pool_route_refuses_a_dy_of_the_wrong_shape(rng):
     with pytest.raises(ValueError, match="pooled output's shape"):
         pool_route(rng.normal(size=(4, 4)), np.ones((3, 3)), 0, 0, 2, 2)
+
+
+def library_dx(x_shape, k, dy, s, p):
+    return mdlib.conv2d_backward(dy[None, None], np.zeros((1, 1, *x_shape)), k[None, None], s, p)[0][0, 0]
+
+
+def test_full_conv_cell_is_mdlib_s_input_gradient_and_the_unrotated_kernel_is_not(rng):
+    for _ in range(20):                       # rectangular kernels: R - 1 and S - 1 differ
+        x, k, s, p = random_conv(rng)
+        dy = rng.normal(size=output_shape(x.shape, k.shape, s, p))
+        dx = library_dx(x.shape, k, dy, s, p)
+        for r, c in np.ndindex(*x.shape):
+            view = full_conv_cell(x.shape, k, dy, r, c, s, p)
+            assert view["value"] == pytest.approx(dx[r, c], rel=1e-12, abs=1e-12)
+            if view["reached"]:               # the sum the frame shows, term by term
+                assert sum(d * kv for *_, d, kv in view["terms"]) == pytest.approx(dx[r, c], rel=1e-12, abs=1e-12)
+                window = view["padded"][view["top"]:view["top"] + k.shape[0], view["left"]:view["left"] + k.shape[1]]
+                assert [d for *_, d, _ in view["terms"]] == list(window.ravel())
+                assert [kv for *_, kv in view["terms"]] == list(k[::-1, ::-1].ravel())
+            else:                             # a row or column no window reaches
+                assert dx[r, c] == 0 and view["value"] == 0
+        assert mdlib.relative_error(view["dx"], dx) < 1e-12
+        if k.size > 1 and not np.array_equal(k, k[::-1, ::-1]):
+            assert mdlib.relative_error(view["dx_unrotated"], dx) > 1e-3
+
+
+def test_full_conv_padding_and_dilation_are_laid_out_as_the_rule_says(rng):
+    k, dy = rng.normal(size=(2, 3)), rng.normal(size=(3, 2))
+    view = full_conv_cell((7, 5), k, dy, 0, 0, stride=3, padding=1)   # OH = (7+2-2)//3+1 = 3
+    np.testing.assert_array_equal(view["dilated"][::3, ::3], dy)
+    assert view["dilated"].shape == (7, 4) and np.count_nonzero(view["dilated"]) == dy.size
+    assert view["padded"].shape == (7 + 2 * 1, 4 + 2 * 2)             # R - 1 = 1 rows, S - 1 = 2 columns
+    np.testing.assert_array_equal(view["padded"][view["is_delta"]], dy.ravel())
+    np.testing.assert_array_equal(dilate(dy, 1), dy)
+
+
+@pytest.mark.parametrize("example", list(FULL_CONV_EXAMPLES))
+def test_full_conv_frames_show_mdlib_s_dx(example, text):
+    e = FULL_CONV_EXAMPLES[example]
+    dx = library_dx(e["x_shape"], e["k"], e["dy"], e["stride"], e["padding"])
+    stepper = full_conv_stepper(example)
+    assert len(stepper.frames) == dx.size
+    for n, (r, c) in enumerate(np.ndindex(*dx.shape)):
+        view = full_conv_view(example, n)
+        assert stepper.frames[n] == full_conv_html(view) and f"dx[{r}, {c}]" in stepper.captions[n]
+        shown = text(stepper.frames[n])
+        assert f"dx[{r}, {c}] = " in shown and shown.count(f"= {dx[r, c]:.4g}") >= 1
+        assert all(f">{v:.3g}<" in stepper.frames[n] for v in dx.ravel())   # the dx grid, as drawn
+        if view["unrotated"] != pytest.approx(dx[r, c]):
+            assert f"K unrotated the same window gives {view['unrotated']:.4g}" in shown
+    # the unrotated kernel (the common mistake) gives another dx
+    assert mdlib.relative_error(full_conv_view(example, 0)["dx_unrotated"], dx) > 0.1
+    if e["stride"] > 1:
+        assert f"{e['stride'] - 1} zero between entries" in text(stepper.frames[0])
+    chosen = full_conv_stepper(example, [(0, 0), (1, 1)])
+    assert chosen.frames == [stepper.frames[0], stepper.frames[dx.shape[1] + 1]]
+
+
+def test_full_conv_cell_refuses_a_dy_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"dy must have the layer's output shape \(2, 2\)"):
+        full_conv_cell((3, 3), np.ones((2, 2)), np.ones((3, 3)), 0, 0)
+
+
+@pytest.mark.parametrize("stride,padding", [(1, 0), (2, 0), (2, 1), (3, 2)])
+def test_conv_layer_shapes_are_the_shapes_of_mdlib_s_arrays(rng, stride, padding):
+    N, D, H, W, F, R, S = 2, 3, 5, 6, 4, 3, 2
+    x, w, b = rng.normal(size=(N, D, H, W)), rng.normal(size=(F, D, R, S)), rng.normal(size=F)
+    y = mdlib.conv2d(x, w, b, stride, padding)
+    OH, OW = y.shape[2:]
+    cols = mdlib.kernels.im2col(x, R, S, stride, padding).transpose(1, 0, 2).reshape(D * R * S, -1)
+    W_mat = w.reshape(F, -1)
+    Y = mdlib.dense_forward(W_mat, b[:, None], cols)
+    dy = rng.normal(size=y.shape)
+    dY = dy.transpose(1, 0, 2, 3).reshape(F, -1)
+    dW, db, dcols = mdlib.dense_backward(dY, W_mat, cols)
+    dx = mdlib.kernels.col2im(dcols.reshape(D * R * S, N, OH * OW).transpose(1, 0, 2), x.shape, R, S, stride, padding)
+    dx_lib, dw_lib, db_lib = mdlib.conv2d_backward(dy, x, w, stride, padding)
+    assert mdlib.relative_error(Y.reshape(F, N, OH, OW).transpose(1, 0, 2, 3), y) < 1e-12
+    assert mdlib.relative_error(dW.reshape(w.shape), dw_lib) < 1e-12 and mdlib.relative_error(db[:, 0], db_lib) < 1e-12
+    assert mdlib.relative_error(dx, dx_lib) < 1e-12
+    arrays = {"x": x, "w": w, "b": b, "cols": cols, "W": W_mat, "Y": Y, "y": y, "dY": dY, "dW": dW,
+              "db": db_lib, "dcols": dcols, "dx": dx_lib}
+    rows = conv_layer_shapes(N, D, H, W, F, R, S, stride, padding)
+    assert [r["name"] for r in rows] == list(arrays)
+    for r in rows:
+        assert arrays[r["name"]].shape == r["shape"], r["name"]
+    # the samples' windows side by side need the transpose: without it the columns mix samples
+    mixed = mdlib.kernels.im2col(x, R, S, stride, padding).reshape(D * R * S, -1)
+    assert mixed.shape == cols.shape and mdlib.relative_error(W_mat @ mixed + b[:, None], Y) > 0.1
+
+
+def test_conv_layer_shapes_refuses_bad_sizes():
+    with pytest.raises(ValueError, match="F must be a positive whole number"):
+        conv_layer_shapes(1, 1, 4, 4, 0, 2, 2)
 
 
 # --- the steppers ----------------------------------------------------------------------------------
