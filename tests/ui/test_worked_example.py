@@ -1,0 +1,119 @@
+"""Chapter 2's worked example: the stepper's numbers against mdlib and against a hand computation
+in plain Python floats (no NumPy, no mdlib), and the delta-norm bars."""
+import math
+import re
+import urllib.parse
+
+import numpy as np
+import pytest
+
+import mdlib
+from mdlib.ui.backprop import (WORKED_EXAMPLE, delta_norms_html, worked_example_html, worked_example_steps,
+                               worked_example_stepper, worked_example_values)
+
+
+def sig(t):
+    return 1.0 / (1.0 + math.exp(-t))
+
+
+def by_hand(example=WORKED_EXAMPLE, prime_of="z"):
+    """The worked example in plain floats, entry by entry. prime_of="a" makes BP2's classic
+    mistake, sigma'(a^2) for sigma'(z^2) (the negative control)."""
+    W = {l: example["W"][l].tolist() for l in (2, 3)}
+    b = {l: [r[0] for r in example["b"][l].tolist()] for l in (2, 3)}
+    x, y, eta = [r[0] for r in example["x"].tolist()], [r[0] for r in example["y"].tolist()], example["eta"]
+    z2 = [W[2][j][0] * x[0] + W[2][j][1] * x[1] + b[2][j] for j in range(2)]
+    a2 = [sig(v) for v in z2]
+    z3 = [W[3][j][0] * a2[0] + W[3][j][1] * a2[1] + b[3][j] for j in range(2)]
+    a3 = [sig(v) for v in z3]
+    J = 0.5 * sum((a3[j] - y[j]) ** 2 for j in range(2))
+    d3 = [(a3[j] - y[j]) * a3[j] * (1 - a3[j]) for j in range(2)]                       # BP1
+    s2 = [a * (1 - a) for a in a2] if prime_of == "z" else [sig(a) * (1 - sig(a)) for a in a2]
+    d2 = [(W[3][0][k] * d3[0] + W[3][1][k] * d3[1]) * s2[k] for k in range(2)]          # BP2
+    dW = {3: [[d3[j] * a2[k] for k in range(2)] for j in range(2)],                        # BP4
+          2: [[d2[j] * x[k] for k in range(2)] for j in range(2)]}
+    db = {3: d3, 2: d2}                                                                    # BP3
+    W_new = {l: [[W[l][j][k] - eta * dW[l][j][k] for k in range(2)] for j in range(2)] for l in (2, 3)}
+    b_new = {l: [b[l][j] - eta * db[l][j] for j in range(2)] for l in (2, 3)}
+    n2 = [sig(W_new[2][j][0] * x[0] + W_new[2][j][1] * x[1] + b_new[2][j]) for j in range(2)]
+    n3 = [sig(W_new[3][j][0] * n2[0] + W_new[3][j][1] * n2[1] + b_new[3][j]) for j in range(2)]
+    col = lambda v: np.array(v, dtype=float).reshape(-1, 1)
+    return {"z2": col(z2), "a2": col(a2), "z3": col(z3), "a3": col(a3), "J": J,
+            "a3-y": col([a3[j] - y[j] for j in range(2)]), "sp3": col([a * (1 - a) for a in a3]),
+            "delta3": col(d3), "W3T_delta3": col([W[3][0][k] * d3[0] + W[3][1][k] * d3[1] for k in range(2)]),
+            "sp2": col(s2), "delta2": col(d2), "dW3": np.array(dW[3]), "db3": col(d3),
+            "dW2": np.array(dW[2]), "db2": col(d2), "W2_new": np.array(W_new[2]), "b2_new": col(b_new[2]),
+            "W3_new": np.array(W_new[3]), "b3_new": col(b_new[3]),
+            "J_new": 0.5 * sum((n3[j] - y[j]) ** 2 for j in range(2))}
+
+
+def test_the_view_s_numbers_are_the_hand_computation_s_and_mdlib_s():
+    v, hand = worked_example_values(), by_hand()
+    for key, expected in hand.items():
+        np.testing.assert_allclose(v[key], expected, rtol=1e-12, atol=0, err_msg=key)
+    W, b, x, y = (WORKED_EXAMPLE[k] for k in ("W", "b", "x", "y"))
+    z, a = mdlib.forward(W, b, x)
+    _, delta_L = mdlib.output_delta("mse", z[3], a[3], y)
+    delta, dW, db = mdlib.backward(W, z, a, delta_L)
+    for l in (2, 3):
+        for key, got in ((f"z{l}", z[l]), (f"a{l}", a[l]), (f"delta{l}", delta[l]), (f"dW{l}", dW[l]),
+                         (f"db{l}", db[l])):
+            np.testing.assert_allclose(v[key], got, rtol=1e-12, atol=0, err_msg=key)
+    np.testing.assert_allclose(v["delta3"], v["a3-y"] * v["sp3"], rtol=1e-12, atol=0)        # BP1
+    np.testing.assert_allclose(v["delta2"], v["W3T_delta3"] * v["sp2"], rtol=1e-12, atol=0)  # BP2
+    assert v["J_new"] < v["J"]
+
+
+def test_the_comparison_would_catch_sigma_prime_of_a_in_bp2():
+    v, wrong = worked_example_values(), by_hand(prime_of="a")
+    assert mdlib.relative_error(v["delta2"], wrong["delta2"]) > 1e-2
+    assert mdlib.relative_error(v["sp2"], wrong["sp2"]) > 1e-2
+
+
+def test_every_printed_number_is_far_from_a_rounding_boundary():
+    # the frames print 4 decimals: a value within 1e-9 of a boundary could print differently
+    for key, value in worked_example_values().items():
+        scaled = np.abs(np.asarray(value, dtype=float)) * 1e4
+        assert np.all(np.abs(scaled - np.floor(scaled) - 0.5) > 1e-5), key
+
+
+def test_the_frames_step_through_the_algorithm_in_order():
+    steps = worked_example_steps()
+    assert [s["rule"] for s in steps] == ["forward", "forward", "cost", "BP1", "BP2", "BP3, BP4", "BP3, BP4",
+                                          "update"]
+    known = set()
+    for s in steps:
+        assert set(s["uses"]) <= set(s["values"]) and set(s["gives"]) <= set(s["values"])
+        assert known < set(s["values"]) and not set(s["gives"]) & known      # each step adds its results
+        known = set(s["values"])
+    assert len(worked_example_stepper().frames) == 8
+
+
+def test_frames_print_the_numbers_and_typeset_the_labels(text):
+    steps = worked_example_steps()
+    bp2 = text(worked_example_html(steps[4]))
+    assert "(0.5000·(−0.0528) + 0.7000·0.1296) · 0.2425 = 0.0643 · 0.2425 = 0.0156" in bp2
+    assert "δ2 = ((W3)T δ3) ⊙ σ′(z2)" in bp2                          # sup/sub flattened by text()
+    update = text(worked_example_html(steps[-1]))
+    assert "J = 0.3520 → 0.3335" in update
+    for s in steps:
+        html = worked_example_html(s)
+        highlighted = re.findall(r"<div style='font-size:13px;margin-bottom:2px'>(.*?)</div><table style='[^']*"
+                                 r"outline:2px", html)
+        assert len(highlighted) == len(s["gives"])
+        for ascii_math in ("sigma", "delta", "^", "_", "'"):
+            assert ascii_math not in text(html), (s["caption"], ascii_math)
+
+
+def test_delta_norm_bars_are_in_layer_order_and_grow_with_the_norm(text):
+    norms = {4: 0.2, 3: 0.01, 2: 3e-5}
+    picture = delta_norms_html(norms)
+    assert picture.count("<img data-svg") == 1 and "<svg" not in picture.split("src=")[0]
+    html = urllib.parse.unquote(picture)              # the SVG inside the image
+    widths = [float(w) for w in re.findall(r'<rect x="48" y="\d+" width="([\d.]+)"', html)]
+    assert len(widths) == 3 and widths[0] > widths[1] > widths[2] > 0
+    assert widths[0] - widths[1] == pytest.approx((math.log10(0.2) - math.log10(0.01)) * (widths[0] - widths[2])
+                                                  / (math.log10(0.2) - math.log10(3e-5)), abs=0.2)  # .1f
+    assert "3.0&#183;10" in html and ">0.2<" in html
+    with pytest.raises(ValueError):
+        delta_norms_html({3: 0.0})
