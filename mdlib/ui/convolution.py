@@ -3,8 +3,9 @@ and backward, and where a pooling layer sends its gradient (single 2-D channel).
 
 The worked example's numbers (WORKED_EXAMPLE), the pure views (conv_forward_cell,
 conv_backward_cell, pool_route, conv_view, pool_view, full_conv_cell,
-conv_layer_shapes), their drawing, the static conv_stepper, pool_stepper and
-full_conv_stepper, and the live ConvWidget and PoolWidget.
+conv_layer_shapes, pixel_dense_view), their drawing, the static conv_stepper,
+pool_stepper, full_conv_stepper and pixel_dense_stepper, and the live ConvWidget and
+PoolWidget.
 """
 import numpy as np
 
@@ -13,7 +14,7 @@ from ..kernels.conv import conv2d, conv2d_backward, conv_output_size
 from ..kernels.pool import (avg_pool2d, avg_pool2d_backward, max_pool2d,
                             max_pool2d_backward)
 from .stepper import Stepper
-from .svg import captioned, grid_svg, panel, para
+from .svg import captioned, grid_svg, panel, para, symbol
 from .widget import LiveWidget, control
 
 WORKED_EXAMPLE = {
@@ -53,12 +54,26 @@ FULL_CONV_EXAMPLES = {
         padding=0),
     "stride 2: 5x5 input, 3x3 kernel": dict(
         x_shape=(5, 5),
-        k=np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 1.0], [2.0, 0.0, 1.0]]),
-        dy=np.array([[1.0, -1.0], [2.0, 3.0]]), stride=2, padding=0),
+        k=np.array([[1.0, 2.0, -1.0], [-1.0, 3.0, 1.0], [2.0, 1.0, -2.0]]),
+        dy=np.array([[1.0, -1.0], [2.0, 3.0]]), stride=2, padding=0,
+        cells=[(0, 0), (0, 1), (1, 2), (2, 2), (4, 4)]),
 }
-"""The full-convolution stepper's examples, by name: x_shape, k, dy, stride, padding.
+"""The full-convolution stepper's examples, by name: x_shape, k, dy, stride, padding,
+and optionally cells, the input cells (r, c) the stepper shows (all when absent).
 Integers (and the worked example's tenths) keep every sum it shows exact to the digits
-it prints."""
+it prints. The stride-2 kernel has K_uv != K_(R-1-u)(S-1-v) off its centre, so the
+kernel unrotated gives another number in every cell it shows (a cell whose only delta
+meets the centre K_11 would look the same either way: none is shown)."""
+
+ONE_BY_ONE_EXAMPLE = {
+    "x": np.array([[[1.0, 0.0, 2.0], [-1.0, 3.0, 1.0]],
+                   [[2.0, 1.0, 0.0], [1.0, -2.0, 2.0]],
+                   [[0.0, 2.0, 1.0], [3.0, 1.0, -1.0]]]),   # (D, H, W) = (3, 2, 3)
+    "w_mat": np.array([[1.0, -1.0, 2.0], [0.0, 2.0, 1.0]]),  # (F, D) = (2, 3)
+    "b": np.array([1.0, -1.0]),                              # (F,)
+}
+"""The 1x1 convolution picture's sample: x (D, H, W), W_mat = w[:, :, 0, 0] (F, D) and
+b (F,). Small integers keep every printed product exact."""
 
 
 # --- pure views -----------------------------------------------------------------------
@@ -217,7 +232,10 @@ def full_conv_cell(x_shape, k, dy, r, c, stride=1, padding=0):
     0 and no window is drawn.
     returns {x_shape, k, rot (rot180(K)), dy, dilated, padded, is_delta (True where
     padded holds an entry of dy), r, c, top, left (the window's corner in padded),
-    reached, terms: [(u, v, padded value, rot value)], value: dx[r, c], dx (the whole
+    reached, terms: [(u, v, padded value, rot value)], labels: one per term,
+    (delta index (i, j) or None for a zero of the padding or the dilation, kernel index
+    (R-1-u, S-1-v)): window offset (u, v) holds delta[(r + u - R + 1)/s, (c + v - S +
+    1)/s], which meets rot180(K)_uv = K_(R-1-u)(S-1-v); value: dx[r, c], dx (the whole
     input gradient by the rule), unrotated: the same window with K unrotated (the common
     mistake), dx_unrotated}.
     """
@@ -246,10 +264,13 @@ def full_conv_cell(x_shape, k, dy, r, c, stride=1, padding=0):
     reached = top < rows and left < cols
     terms = [(u, v, float(padded[top + u, left + v]), float(rot[u, v]))
              for u in range(R) for v in range(S)] if reached else []
+    labels = [(((top + u - R + 1) // s, (left + v - S + 1) // s)
+               if is_delta[top + u, left + v] else None, (R - 1 - u, S - 1 - v))
+              for u, v, _, _ in terms]
     return {"mode": "full", "x_shape": (H, W), "k": k, "rot": rot, "dy": dy,
             "dilated": dilated, "padded": padded, "is_delta": is_delta, "stride": s,
             "padding": p, "r": r, "c": c, "top": top, "left": left, "reached": reached,
-            "terms": terms, "value": float(dx[r, c]), "dx": dx,
+            "terms": terms, "labels": labels, "value": float(dx[r, c]), "dx": dx,
             "unrotated": float(dx_unrotated[r, c]), "dx_unrotated": dx_unrotated}
 
 
@@ -269,10 +290,11 @@ def conv_layer_shapes(N, D, H, W, F, R, S, stride=1, padding=0):
 
     For N images of D channels, H x W, and F kernels of D x R x S: the windows of all N
     samples side by side are the columns of cols (D*R*S, N*OH*OW), as Chapter 3's
-    samples are the columns of X (m, n); W = w as (F, D*R*S) is W1 (k, m);
-    Y = W cols + b is Z1 (k, n). returns a list of dicts {name, formula, letters (the
-    shape in letters), shape (numbers), chapter3 (the counterpart in Chapter 3's
-    letters, "" where there is none)}.
+    samples are the columns of X (m, n); W_mat = w as (F, D*R*S) is W1 (k, m); the bias
+    as a column b_col = b[:, None] (F, 1) is b1 (k, 1); Y = W_mat cols + b_col is
+    Z1 (k, n). returns a list of dicts {name, formula, letters (the shape in letters),
+    shape (numbers), chapter3 (the counterpart in Chapter 3's letters, "" where there
+    is none)}.
     """
     sizes = dict(N=N, D=D, H=H, W=W, F=F, R=R, S=S, stride=stride)
     for name, v in sizes.items():
@@ -284,21 +306,47 @@ def conv_layer_shapes(N, D, H, W, F, R, S, stride=1, padding=0):
     DRS, cols = D * R * S, N * OH * OW
     rows = [("x", "the input", "(N, D, H, W)", (N, D, H, W), ""),
             ("w", "F kernels of D x R x S", "(F, D, R, S)", (F, D, R, S), ""),
-            ("b", "one bias per map", "(F,)", (F,), "b1 (k, 1)"),
+            ("b", "one bias per map (conv2d's b)", "(F,)", (F,), ""),
             ("cols", "im2col(x), the samples side by side", "(D·R·S, N·OH·OW)",
              (DRS, cols), "X (m, n)"),
-            ("W", "w.reshape(F, D·R·S)", "(F, D·R·S)", (F, DRS), "W1 (k, m)"),
-            ("Y", "W cols + b", "(F, N·OH·OW)", (F, cols), "Z1 (k, n)"),
+            ("W_mat", "w.reshape(F, D·R·S)", "(F, D·R·S)", (F, DRS), "W1 (k, m)"),
+            ("b_col", "b as a column, b[:, None]", "(F, 1)", (F, 1), "b1 (k, 1)"),
+            ("Y", "W_mat cols + b_col", "(F, N·OH·OW)", (F, cols), "Z1 (k, n)"),
             ("y", "Y as (N, F, OH, OW)", "(N, F, OH, OW)", (N, F, OH, OW), ""),
-            ("dY", "delta as a matrix", "(F, N·OH·OW)", (F, cols), "dZ1 (k, n)"),
-            ("dW", "dY colsᵀ (BP4)", "(F, D·R·S)", (F, DRS),
+            ("dY", "Δ/N as a matrix", "(F, N·OH·OW)", (F, cols), "dZ1 (k, n)"),
+            ("dW_mat", "dY colsᵀ (BP4)", "(F, D·R·S)", (F, DRS),
              "dW1 = dZ1 Xᵀ (k, m)"),
-            ("db", "dY summed over the columns", "(F,)", (F,), "db1 (k, 1)"),
-            ("dcols", "Wᵀ dY (BP2's Wᵀ)", "(D·R·S, N·OH·OW)", (DRS, cols),
+            ("db_col", "dY summed along its rows", "(F, 1)", (F, 1), "db1 (k, 1)"),
+            ("dcols", "W_matᵀ dY (BP2's Wᵀ)", "(D·R·S, N·OH·OW)", (DRS, cols),
              "W1ᵀ dZ1 (m, n)"),
             ("dx", "col2im(dcols)", "(N, D, H, W)", (N, D, H, W), "")]
     keys = ("name", "formula", "letters", "shape", "chapter3")
     return [dict(zip(keys, row)) for row in rows]
+
+
+def pixel_dense_view(x, w_mat, b, i, j):
+    """Defined in Chapter 4. The 1x1 convolution at pixel (i, j) of one sample, as a
+    dense layer: the pixel's D channel values x[:, i, j] meet W_mat (F, D) and b.
+
+    x: (D, H, W); w_mat: (F, D), the 1x1 kernels w[:, :, 0, 0]; b: (F,). returns {x,
+    w_mat, b, y (the whole output (F, H, W), from mdlib.conv2d with a 1x1 kernel), i, j,
+    pixel: x[:, i, j] (D,), out: y[:, i, j] (F,), terms: for each map f the list of
+    (c, W_mat[f, c], pixel[c])}.
+    """
+    x, w_mat = np.asarray(x, dtype=float), _as_2d(w_mat, "w_mat")
+    b = np.asarray(b, dtype=float)
+    if x.ndim != 3 or x.shape[0] != w_mat.shape[1] or b.shape != (w_mat.shape[0],):
+        raise ValueError(f"x must be (D, H, W), w_mat (F, D) and b (F,); got "
+                         f"{x.shape}, {w_mat.shape}, {b.shape}")
+    D, H, W = x.shape
+    if not (0 <= i < H and 0 <= j < W):
+        raise ValueError(f"pixel ({i}, {j}) is outside the image of shape {(H, W)}")
+    y = conv2d(x[None], w_mat[:, :, None, None], b)[0]
+    pixel = x[:, i, j].copy()
+    terms = [[(c, float(w_mat[f, c]), float(pixel[c])) for c in range(D)]
+             for f in range(w_mat.shape[0])]
+    return {"x": x, "w_mat": w_mat, "b": b, "y": y, "i": i, "j": j, "pixel": pixel,
+            "out": y[:, i, j].copy(), "terms": terms}
 
 
 # --- drawing --------------------------------------------------------------------------
@@ -394,6 +442,12 @@ def _factor(v):
     return f"(&minus;{-v:.3g})" if v < 0 else f"{v:.3g}"
 
 
+def _index(ij):
+    """A subscript of two indices: 01 -> <sub>01</sub> (with a comma past 9)."""
+    i, j = ij
+    return f"<sub>{i}{j}</sub>" if max(i, j) < 10 else f"<sub>{i},{j}</sub>"
+
+
 def full_conv_html(view):
     """Defined in Chapter 4. One frame of the full-convolution stepper: rot180(K) over
     the zero-padded (and, for a stride, dilated) delta, the sum it gives, and dx."""
@@ -405,22 +459,29 @@ def full_conv_html(view):
     if view["reached"]:
         fills.update({(view["top"] + u, view["left"] + v): colour
                       for (u, v), colour in kernel.items()})
-        shown = [(d, kv) for _, _, d, kv in view["terms"] if d != 0]
+        shown = [(ij, kl, d, kv, (u, v))
+                 for (u, v, d, kv), (ij, kl) in zip(view["terms"], view["labels"])
+                 if ij is not None]
         zeros = len(view["terms"]) - len(shown)
-        sum_text = " + ".join(f"{_factor(d)}&times;{_factor(kv)}" for d, kv in shown)
-        sum_text = sum_text or "0"
+        symbols = " + ".join(f"&delta;{_index(ij)}K{_index(kl)}"
+                             for ij, kl, *_ in shown) or "0"
+        sum_text = " + ".join(f"{_factor(d)}&times;{_factor(kv)}"
+                              for _, _, d, kv, _ in shown) or "0"
         if zeros:
             sum_text += f" (+ {zeros} zero{'s' * (zeros > 1)} of the padding"
             sum_text += " and the dilation)" if s > 1 else ")"
         where = (f"dx[{r}, {c}] = &Sigma;<sub>u,v</sub> pad({name})[{view['top']} + u, "
-                 f"{view['left']} + v] rot180(K)<sub>uv</sub> = {sum_text} = "
-                 f"<b>{view['value']:.4g}</b>")
+                 f"{view['left']} + v] rot180(K)<sub>uv</sub> = {symbols} = {sum_text}"
+                 f" = <b>{view['value']:.4g}</b>: each &delta; meets the kernel entry "
+                 "diagonally opposite its place in the window")
+        unrotated = " + ".join(f"&delta;{_index(ij)}K{_index(uv)}"
+                               for ij, _, _, _, uv in shown) or "0"
         if abs(view["unrotated"] - view["value"]) > 1e-9:
-            mistake = ("With K unrotated the same window gives "
+            mistake = (f"With K unrotated the same window pairs {unrotated} and gives "
                        f"{view['unrotated']:.4g}: the common mistake.")
         else:
-            mistake = ("With K unrotated this window happens to give the same number; "
-                       "other cells differ.")
+            mistake = (f"With K unrotated the same window pairs {unrotated}, which "
+                       "happens to give the same number here; other cells differ.")
     else:
         where = (f"dx[{r}, {c}] = <b>0</b>: no window reaches this input cell (the "
                  "last (H + 2p &minus; R) mod s rows or columns), so its gradient "
@@ -449,6 +510,47 @@ def full_conv_html(view):
     return panel(para(where), para(mistake), *pictures)
 
 
+def pixel_dense_html(view):
+    """Defined in Chapter 4. The 1x1 convolution at one pixel: the D input maps with the
+    pixel marked, its D-vector, W_mat times it plus b, the F outputs, the F output
+    maps."""
+    i, j, (F, D) = view["i"], view["j"], view["w_mat"].shape
+    mark = {(i, j): P.SELECTED}
+    sums = "; ".join(
+        f"y[{f}, {i}, {j}] = "
+        + " + ".join(f"{_factor(wv)}&times;{_factor(xv)}" for _, wv, xv in terms)
+        + f" + {_factor(view['b'][f])} = <b>{view['out'][f]:.4g}</b>"
+        for f, terms in enumerate(view["terms"]))
+    column = lambda v: np.asarray(v, dtype=float).reshape(-1, 1)
+    return panel(
+        para(f"<b>Pixel ({i}, {j})</b>: its D = {D} channel values x[:, {i}, {j}] form "
+             f"a vector, and W<sub>mat</sub> (F &times; D = {F} &times; {D}), the same "
+             "for every pixel, turns it into the pixel's F outputs: Chapter 1's dense "
+             "layer, with W<sub>mat</sub> as its weight matrix and the pixel as its "
+             "input."),
+        para(sums),
+        *[captioned(f"x[{c}] (channel {c})",
+                    grid_svg(view["x"][c], mark, marks=[(i, j)], label=f"channel {c}"))
+          for c in range(D)],
+        para("", "2px 0"),
+        captioned("W<sub>mat</sub> = w[:, :, 0, 0]",
+                  grid_svg(view["w_mat"], label="W_mat")),
+        symbol("&times;"),
+        captioned(f"x[:, {i}, {j}]", grid_svg(column(view["pixel"]),
+                                              {(c, 0): P.SELECTED for c in range(D)},
+                                              label="pixel vector")),
+        symbol("+"),
+        captioned("b", grid_svg(column(view["b"]), label="bias")),
+        symbol("="),
+        captioned(f"y[:, {i}, {j}]", grid_svg(column(view["out"]),
+                                              {(f, 0): P.SELECTED for f in range(F)},
+                                              label="pixel outputs")),
+        para("", "2px 0"),
+        *[captioned(f"y[{f}] (map {f})",
+                    grid_svg(view["y"][f], mark, marks=[(i, j)], label=f"map {f}"))
+          for f in range(F)])
+
+
 # --- the steppers and the live widgets ------------------------------------------------
 
 _CONV_CAPTIONS = {
@@ -472,10 +574,11 @@ def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
 
 def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=None):
     """Defined in Chapter 4. The input gradient as a full convolution, one frame per
-    cell of dx (or per cell of cells, a list of (r, c)): rot180(K) slides over the
-    zero-padded (and, for a stride, dilated) delta."""
+    cell of cells (a list of (r, c); by default the example's own cells, or every cell
+    of dx): rot180(K) slides over the zero-padded (and, for a stride, dilated) delta."""
     e = FULL_CONV_EXAMPLES[example]
     H, W = e["x_shape"]
+    cells = e.get("cells") if cells is None else cells
     cells = list(np.ndindex(H, W)) if cells is None else [tuple(rc) for rc in cells]
     frames, captions = [], []
     for n, (r, c) in enumerate(cells):
@@ -484,6 +587,22 @@ def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=Non
                         "the padded "
                         + ("dilated delta." if e["stride"] > 1 else "delta."))
     return Stepper(frames, captions, title=f"The full convolution ({example})")
+
+
+def pixel_dense_stepper(x=None, w_mat=None, b=None):
+    """Defined in Chapter 4. The 1x1 convolution as a dense layer, one frame per pixel
+    of one sample (ONE_BY_ONE_EXAMPLE by default): the same W_mat at every pixel."""
+    e = ONE_BY_ONE_EXAMPLE
+    x = e["x"] if x is None else x
+    w_mat = e["w_mat"] if w_mat is None else w_mat
+    b = e["b"] if b is None else b
+    H, W = np.shape(x)[1:]
+    frames, captions = [], []
+    for n, (i, j) in enumerate(np.ndindex(H, W)):
+        frames.append(pixel_dense_html(pixel_dense_view(x, w_mat, b, i, j)))
+        captions.append(f"Pixel ({i}, {j}), frame {n + 1} of {H * W}: the same W_mat "
+                        "meets this pixel's channel vector.")
+    return Stepper(frames, captions, title="The 1x1 convolution, pixel by pixel")
 
 
 def pool_stepper():

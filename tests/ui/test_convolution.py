@@ -3,11 +3,12 @@ import numpy as np
 import pytest
 
 import mdlib
-from mdlib.ui.convolution import (CONV_EXAMPLES, FULL_CONV_EXAMPLES, POOL_EXAMPLE, POOL_SIZE, WORKED_EXAMPLE,
-                                  ConvWidget, PoolWidget, conv_backward_cell, conv_cells, conv_forward_cell,
-                                  conv_layer_shapes, conv_stepper, conv_view, dilate, full_conv_cell,
-                                  full_conv_html, full_conv_stepper, full_conv_view, pool_route, pool_stepper,
-                                  pool_view)
+from mdlib.ui.convolution import (CONV_EXAMPLES, FULL_CONV_EXAMPLES, ONE_BY_ONE_EXAMPLE, POOL_EXAMPLE,
+                                  POOL_SIZE, WORKED_EXAMPLE, ConvWidget, PoolWidget, conv_backward_cell,
+                                  conv_cells, conv_forward_cell, conv_layer_shapes, conv_stepper, conv_view,
+                                  dilate, full_conv_cell, full_conv_html, full_conv_stepper, full_conv_view,
+                                  pixel_dense_html, pixel_dense_stepper, pixel_dense_view, pool_route,
+                                  pool_stepper, pool_view)
 
 
 def output_shape(x_shape, k_shape, stride, padding):
@@ -115,6 +116,15 @@ def test_full_conv_cell_is_mdlib_s_input_gradient_and_the_unrotated_kernel_is_no
                 window = view["padded"][view["top"]:view["top"] + k.shape[0], view["left"]:view["left"] + k.shape[1]]
                 assert [d for *_, d, _ in view["terms"]] == list(window.ravel())
                 assert [kv for *_, kv in view["terms"]] == list(k[::-1, ::-1].ravel())
+                R, S = k.shape                # offset (u, v) holds delta[(r+u-R+1)/s, ...]: K_(R-1-u)(S-1-v)
+                for (u, v, d, kv), (ij, kl) in zip(view["terms"], view["labels"]):
+                    assert kl == (R - 1 - u, S - 1 - v) and k[kl] == kv
+                    a, b = r + p + u - (R - 1), c + p + v - (S - 1)     # the place in the dilated delta
+                    if ij is None:
+                        assert d == 0 and not (a % s == 0 and b % s == 0 and 0 <= a // s < dy.shape[0]
+                                               and 0 <= b // s < dy.shape[1] and a >= 0 and b >= 0)
+                    else:
+                        assert (a, b) == (ij[0] * s, ij[1] * s) and dy[ij] == d
             else:                             # a row or column no window reaches
                 assert dx[r, c] == 0 and view["value"] == 0
         assert mdlib.relative_error(view["dx"], dx) < 1e-12
@@ -136,7 +146,7 @@ def test_full_conv_padding_and_dilation_are_laid_out_as_the_rule_says(rng):
 def test_full_conv_frames_show_mdlib_s_dx(example, text):
     e = FULL_CONV_EXAMPLES[example]
     dx = library_dx(e["x_shape"], e["k"], e["dy"], e["stride"], e["padding"])
-    stepper = full_conv_stepper(example)
+    stepper = full_conv_stepper(example, list(np.ndindex(*dx.shape)))
     assert len(stepper.frames) == dx.size
     for n, (r, c) in enumerate(np.ndindex(*dx.shape)):
         view = full_conv_view(example, n)
@@ -144,14 +154,31 @@ def test_full_conv_frames_show_mdlib_s_dx(example, text):
         shown = text(stepper.frames[n])
         assert f"dx[{r}, {c}] = " in shown and shown.count(f"= {dx[r, c]:.4g}") >= 1
         assert all(f">{v:.3g}<" in stepper.frames[n] for v in dx.ravel())   # the dx grid, as drawn
+        labelled = [f"δ{i}{j}K{u}{v}" for (i, j), (u, v) in
+                    ((ij, kl) for ij, kl in view["labels"] if ij is not None)]
+        assert " + ".join(labelled) in shown               # each delta with the entry diagonally opposite
         if view["unrotated"] != pytest.approx(dx[r, c]):
-            assert f"K unrotated the same window gives {view['unrotated']:.4g}" in shown
+            assert f"and gives {view['unrotated']:.4g}: the common mistake" in shown
     # the unrotated kernel (the common mistake) gives another dx
     assert mdlib.relative_error(full_conv_view(example, 0)["dx_unrotated"], dx) > 0.1
     if e["stride"] > 1:
         assert f"{e['stride'] - 1} zero between entries" in text(stepper.frames[0])
     chosen = full_conv_stepper(example, [(0, 0), (1, 1)])
     assert chosen.frames == [stepper.frames[0], stepper.frames[dx.shape[1] + 1]]
+    # the example's own frames: in every one the unrotated kernel gives another number
+    cells = e.get("cells", list(np.ndindex(*dx.shape)))
+    own = full_conv_stepper(example)
+    assert own.frames == [stepper.frames[r * dx.shape[1] + c] for r, c in cells]
+    for r, c in cells:
+        view = full_conv_view(example, r * dx.shape[1] + c)
+        assert abs(view["unrotated"] - dx[r, c]) > 0.1, (r, c)
+        assert "happens to give the same number" not in text(stepper.frames[r * dx.shape[1] + c])
+
+
+def test_full_conv_stride_2_kernel_has_no_entry_equal_to_its_rotated_partner():
+    k = FULL_CONV_EXAMPLES["stride 2: 5x5 input, 3x3 kernel"]["k"]
+    off_centre = [(u, v) for u, v in np.ndindex(*k.shape) if (u, v) != (1, 1)]
+    assert all(k[u, v] != k[2 - u, 2 - v] for u, v in off_centre)
 
 
 def test_full_conv_cell_refuses_a_dy_of_the_wrong_shape():
@@ -170,14 +197,15 @@ def test_conv_layer_shapes_are_the_shapes_of_mdlib_s_arrays(rng, stride, padding
     Y = mdlib.dense_forward(W_mat, b[:, None], cols)
     dy = rng.normal(size=y.shape)
     dY = dy.transpose(1, 0, 2, 3).reshape(F, -1)
-    dW, db, dcols = mdlib.dense_backward(dY, W_mat, cols)
+    dW_mat, db_col, dcols = mdlib.dense_backward(dY, W_mat, cols)
     dx = mdlib.kernels.col2im(dcols.reshape(D * R * S, N, OH * OW).transpose(1, 0, 2), x.shape, R, S, stride, padding)
     dx_lib, dw_lib, db_lib = mdlib.conv2d_backward(dy, x, w, stride, padding)
     assert mdlib.relative_error(Y.reshape(F, N, OH, OW).transpose(1, 0, 2, 3), y) < 1e-12
-    assert mdlib.relative_error(dW.reshape(w.shape), dw_lib) < 1e-12 and mdlib.relative_error(db[:, 0], db_lib) < 1e-12
+    assert mdlib.relative_error(dW_mat.reshape(w.shape), dw_lib) < 1e-12
+    assert mdlib.relative_error(db_col[:, 0], db_lib) < 1e-12
     assert mdlib.relative_error(dx, dx_lib) < 1e-12
-    arrays = {"x": x, "w": w, "b": b, "cols": cols, "W": W_mat, "Y": Y, "y": y, "dY": dY, "dW": dW,
-              "db": db_lib, "dcols": dcols, "dx": dx_lib}
+    arrays = {"x": x, "w": w, "b": b, "cols": cols, "W_mat": W_mat, "b_col": b[:, None], "Y": Y, "y": y,
+              "dY": dY, "dW_mat": dW_mat, "db_col": db_col, "dcols": dcols, "dx": dx_lib}
     rows = conv_layer_shapes(N, D, H, W, F, R, S, stride, padding)
     assert [r["name"] for r in rows] == list(arrays)
     for r in rows:
@@ -185,6 +213,50 @@ def test_conv_layer_shapes_are_the_shapes_of_mdlib_s_arrays(rng, stride, padding
     # the samples' windows side by side need the transpose: without it the columns mix samples
     mixed = mdlib.kernels.im2col(x, R, S, stride, padding).reshape(D * R * S, -1)
     assert mixed.shape == cols.shape and mdlib.relative_error(W_mat @ mixed + b[:, None], Y) > 0.1
+
+
+def test_pixel_dense_view_is_conv2d_at_that_pixel(rng):
+    for D, H, W, F in [(3, 2, 3, 2), (2, 4, 1, 5)]:
+        x, w_mat, b = rng.normal(size=(D, H, W)), rng.normal(size=(F, D)), rng.normal(size=F)
+        y = mdlib.conv2d(x[None], w_mat[:, :, None, None], b)[0]
+        for i, j in np.ndindex(H, W):
+            view = pixel_dense_view(x, w_mat, b, i, j)
+            np.testing.assert_array_equal(view["pixel"], x[:, i, j])
+            np.testing.assert_allclose(view["out"], y[:, i, j], rtol=1e-12, atol=0)
+            loop = [sum(w_mat[f, c] * x[c, i, j] for c in range(D)) + b[f] for f in range(F)]
+            np.testing.assert_allclose(view["out"], loop, rtol=1e-12, atol=0)
+            assert view["terms"] == [[(c, w_mat[f, c], x[c, i, j]) for c in range(D)] for f in range(F)]
+            np.testing.assert_array_equal(view["w_mat"], w_mat)   # the same matrix at every pixel
+
+
+def test_pixel_dense_stepper_shows_each_pixel_s_vector_and_outputs(text):
+    e = ONE_BY_ONE_EXAMPLE
+    D, H, W = e["x"].shape
+    y = mdlib.conv2d(e["x"][None], e["w_mat"][:, :, None, None], e["b"])[0]
+    stepper = pixel_dense_stepper()
+    assert len(stepper.frames) == H * W
+    for n, (i, j) in enumerate(np.ndindex(H, W)):
+        view = pixel_dense_view(e["x"], e["w_mat"], e["b"], i, j)
+        frame = stepper.frames[n]
+        assert frame == pixel_dense_html(view) and f"Pixel ({i}, {j})" in stepper.captions[n]
+        shown = text(frame)
+        assert f"Pixel ({i}, {j})" in shown and f"D = {D} channel values x[:, {i}, {j}]" in shown
+        for f in range(y.shape[0]):
+            assert f"y[{f}, {i}, {j}] = " in shown and f"= {y[f, i, j]:.4g}" in shown
+        # the drawn pixel vector, W_mat and output column, as the grids print them
+        pixel_grid = frame.split("pixel vector")[1].split("</svg>")[0]
+        out_grid = frame.split("pixel outputs")[1].split("</svg>")[0]
+        w_grid = frame.split('aria-label="W_mat"')[1].split("</svg>")[0]
+        assert [f">{v:.3g}<" in pixel_grid for v in e["x"][:, i, j]] == [True] * D
+        assert [f">{v:.3g}<" in out_grid for v in y[:, i, j]] == [True] * y.shape[0]
+        assert all(f">{v:.3g}<" in w_grid for v in e["w_mat"].ravel())
+    w_grids = {frame.split('aria-label="W_mat"')[1].split("</svg>")[0] for frame in stepper.frames}
+    assert len(w_grids) == 1                                  # one W_mat for every pixel
+
+
+def test_pixel_dense_view_refuses_mismatched_shapes():
+    with pytest.raises(ValueError, match=r"x must be \(D, H, W\), w_mat \(F, D\)"):
+        pixel_dense_view(np.ones((3, 2, 2)), np.ones((2, 4)), np.ones(2), 0, 0)
 
 
 def test_conv_layer_shapes_refuses_bad_sizes():
