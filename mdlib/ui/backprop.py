@@ -8,6 +8,8 @@ registry mdlib.models.losses.LOSSES, never from the loss's name here. Then the w
 drawing and worked_example_stepper), and the bars of ||delta^l|| layer by layer
 (delta_norms_html).
 """
+import math
+
 import numpy as np
 
 from ..kernels.activations import sigmoid, sigmoid_prime
@@ -144,7 +146,7 @@ def backprop_html(step):
 # --- the stepper and the live widget ------------------------------------------------
 
 _RULES = {"BP1": "BP1 starts the backward pass",
-          "BP2": "BP2 moves delta one layer back"}
+          "BP2": "BP2 moves δ one layer back"}
 
 
 def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
@@ -278,9 +280,19 @@ def _ss(symbol_html, sup=None, sub=None):
             + (f"<sub>{sub}</sub>" if sub is not None else ""))
 
 
-def _n(v):
+def _n(v, decimals=4):
     """A number as the worked example prints it: 4 decimals, a typographic minus."""
-    return f"{v:.4f}".replace("-", "&minus;")
+    return f"{v:.{decimals}f}".replace("-", "&minus;")
+
+
+def _product_decimals(factor, other, product):
+    """4, or 7 where the product of the two factors as printed (4 decimals) lands within
+    0.01 of a 4-decimal rounding edge or rounds otherwise than the product itself (the
+    worked example's 0.0157 x 0.5 = 0.00785): then the factor and the product are
+    printed to 7 decimals, so the reader's own multiplication agrees with the page."""
+    shown = round(factor, 4) * round(other, 4) * 1e4
+    near_edge = abs(shown - math.floor(shown) - 0.5) < 0.01
+    return 7 if near_edge or round(shown) != round(product * 1e4) else 4
 
 
 def _p(v):
@@ -339,9 +351,15 @@ def _bp34_lines(l, v):
     prev, d = (v["a2"] if l == 3 else v["x"]), v[f"delta{l}"]
     lines = []
     for j in range(2):
-        entries = ", &nbsp;".join(
-            f"{_dJ(sub_sup('w', l, f'{j + 1}{k + 1}'))} = {_p(d[j, 0])}&middot;"
-            f"{_p(prev[k, 0])} = {_n(v[f'dW{l}'][j, k])}" for k in range(2))
+        parts = []
+        for k in range(2):
+            dW = v[f'dW{l}'][j, k]
+            places = _product_decimals(d[j, 0], prev[k, 0], dW)
+            factor = _n(d[j, 0], places)
+            factor = f"({factor})" if d[j, 0] < 0 else factor
+            parts.append(f"{_dJ(sub_sup('w', l, f'{j + 1}{k + 1}'))} = {factor}&middot;"
+                         f"{_p(prev[k, 0])} = {_n(dW, places)}")
+        entries = ", &nbsp;".join(parts)
         lines.append(f"{entries}, &nbsp; {_dJ(sub_sup('b', l, j + 1))} = "
                      f"{_ss('&delta;', l, j + 1)} = {_n(v[f'db{l}'][j, 0])}")
     return lines

@@ -117,3 +117,38 @@ def test_delta_norm_bars_are_in_layer_order_and_grow_with_the_norm(text):
     assert "3.0&#183;10" in html and ">0.2<" in html
     with pytest.raises(ValueError):
         delta_norms_html({3: 0.0})
+
+
+def _printed_products(text):
+    """(factor, factor, product, decimals of the product) for every "u · v = w" the BP1 and
+    the BP3/BP4 frames print."""
+    number = r"\(?(−?\d+\.\d+)\)?"
+    found = []
+    for s in worked_example_steps():
+        if s["rule"] in ("BP1", "BP3, BP4"):
+            for line in s["arithmetic"]:
+                for u, v, w in re.findall(number + r"\s*·\s*" + number + r"\s*=\s*(−?\d+\.\d+)",
+                                          text(line)):
+                    places = len(w.split(".")[1])
+                    u, v, w = (float(t.replace("−", "-")) for t in (u, v, w))
+                    found.append((u, v, w, places))
+    return found
+
+
+def test_every_printed_product_is_what_its_printed_factors_give(text):
+    products = _printed_products(text)
+    assert len(products) >= 10
+    assert {decimals for *_, decimals in products} == {4, 7}
+    for u, v, w, decimals in products:
+        scaled = abs(u * v) * 10 ** decimals          # the reader's multiplication, not at an edge
+        assert abs(scaled - math.floor(scaled) - 0.5) > 1e-3, (u, v, w)
+        assert round(u * v, decimals) == w, (u, v, w)
+
+
+def test_the_product_on_a_rounding_edge_is_printed_to_7_decimals(text):
+    frame = text(worked_example_html(worked_example_steps()[6]))    # BP3, BP4 at layer 2
+    assert "0.0156908·0.5000 = 0.0078454" in frame
+    assert "0.0156·0.5000 = 0.0078" in frame                          # 4 decimals elsewhere
+    # the negative control: printed to 4 decimals, the same product sits on the edge
+    scaled = round(0.0156908, 4) * 0.5 * 1e4
+    assert abs(scaled - math.floor(scaled) - 0.5) < 1e-6
