@@ -152,7 +152,7 @@ def _run(fn, cases, unpack, exception_hint, shape_hint, generic_hint, success, q
         try:
             out = fn(*args)
         except Exception as err:  # noqa: BLE001  (the reader's code may raise anything)
-            return _fail(f"your function raised {_short(err)}\n(case: {case.name})",
+            return _fail(f"your function raised\n  {_short(err)}\n(case: {case.name})",
                          exception_hint(err, case), quiet)
         changed = [c for o, p, n in zip(case.args, args, case.arg_names)
                    for c in _changed(o, p, n)]
@@ -239,34 +239,34 @@ def _matmul_error(err):
 _TO_FROM = "see 1.2, \"to, from\""
 _FORMS = "see 1.3, component form"
 _FORWARD_MISTAKES = {
-    "W_T": "{name} matches (W^l)^T a^{l-1} + b^l: you used w_kj, the \"from, to\" "
-           "order. w^l_{jk} is W[j, k]: row j is the neuron the weight goes TO, column "
-           "k the neuron it comes FROM, so z_j = sum over k of W[j, k] a_prev[k] + "
-           f"b[j] ({_TO_FROM})",
-    "no_bias": "{name} has no bias: z_j = sum over k of w_{jk} a_prev[k] + b_j, with b "
-               f"added once to every neuron of every sample ({_FORMS})",
-    "bias_in_k_loop": "{name} has the bias n_{l-1} times: b_j was added inside the "
-                      "loop over k. The sum runs over the weights only; add b_j once, "
+    "W_T": "{name} matches (Wˡ)ᵀ aˡ⁻¹ + bˡ: you used wₖⱼ, the \"from, to\" order. "
+           "wˡⱼₖ is W[j, k]: row j is the neuron the weight goes TO, column k the "
+           "neuron it comes FROM, so zⱼ = sum over k of W[j, k] a_prev[k] + b[j] "
+           f"({_TO_FROM})",
+    "no_bias": "{name} has no bias: zⱼ = sum over k of W[j, k] a_prev[k] + b[j], "
+               f"with b added once to every neuron of every sample ({_FORMS})",
+    "bias_in_k_loop": "{name} has the bias nₗ₋₁ times: b[j] was added inside the "
+                      "loop over k. The sum runs over the weights only; add b[j] once, "
                       f"after the sum ({_FORMS})",
-    "bias_by_sample": "{name} adds b_i to sample i: b is a column (n_l, 1), one entry "
+    "bias_by_sample": "{name} adds b[i] to sample i: b is a column (nₗ, 1), one entry "
                       "per neuron, and W a_prev + b adds it to every column; b.T, "
                       "b.ravel() or b[i] spread it along the samples instead "
                       f"({_FORMS}, the batch)",
-    "sigma_outside": "{name} matches a = sigma(W a_prev) + b, the bias added after the "
-                     "activation: it belongs inside, z = W a_prev + b, then a = "
-                     f"sigma(z) ({_FORMS}, and 1.5's mistakes)",
-    "no_activation": "{name} equals z: the activation was not applied; a = sigma(z), "
+    "sigma_outside": "{name} matches a = σ(W a_prev) + b, the bias added after the "
+                     "activation: it belongs inside, z = W a_prev + b, then a = σ(z) "
+                     f"({_FORMS}, and 1.5's mistakes)",
+    "no_activation": "{name} equals z: the activation was not applied; a = σ(z), "
                      f"entry by entry ({_FORMS})",
-    "input_activation": "{name} matches sigma applied to the input: a_prev is already "
-                        "an activation (a^{l-1} = sigma(z^{l-1})); this layer computes "
-                        "z = W a_prev + b from a_prev as it is, then a = sigma(z) "
+    "input_activation": "{name} matches σ applied to the input: a_prev is already "
+                        "an activation (aˡ⁻¹ = σ(zˡ⁻¹)); this layer computes "
+                        "z = W a_prev + b from a_prev as it is, then a = σ(z) "
                         f"({_FORMS})",
     "sigmoid": "{name} uses the sigmoid although this case's activation is another "
                f"one: call the sigma argument ({_FORMS})",
     "swapped": "{name} is the other array: return z, a in this order, z = W a_prev + b "
                f"first ({_FORMS})",
     "rows": "{name} has one sample per ROW: in this book a batch has one sample per "
-            f"column, z and a are (n_l, N) like W a_prev ({_FORMS}, and Exercise 1.1)",
+            f"column, z and a are (nₗ, N) like W a_prev ({_FORMS}, and Exercise 1.1)",
 }
 
 
@@ -323,7 +323,7 @@ def _forward_case(name, tag, n_prev, n_l, N, act, seed):
         if not _close(got["z"], z_loop):
             return "z disagrees with the component sum over k, computed by loops"
         if not _close(got["a"], a_loop):
-            return ("a disagrees with sigma of the component sum, computed entry by "
+            return ("a disagrees with σ of the component sum, computed entry by "
                     "entry")
         return None
 
@@ -337,12 +337,12 @@ def _forward_case(name, tag, n_prev, n_l, N, act, seed):
 @lru_cache(maxsize=None)
 def _forward_cases():
     return [
-        _forward_case("W (3, 4): n_l = 3, n_{l-1} = 4, N = 5, sigmoid",
+        _forward_case("W (3, 4): nₗ = 3, nₗ₋₁ = 4, N = 5, sigmoid",
                       "W (3, 4), N = 5", 4, 3, 5, "sigmoid", 41),
         _forward_case("batch of 1: W (2, 3), a_prev (3, 1), tanh", "batch of 1",
                       3, 2, 1, "tanh", 42),
         _forward_case("square W (3, 3) and N = 3 (a transposed W, a bias along the "
-                      "samples keep the shapes), tanh", "square W, N = n_l",
+                      "samples keep the shapes), tanh", "square W, N = nₗ",
                       3, 3, 3, "tanh", 43),
         _forward_case("one neuron: W (1, 4), N = 6, sigmoid", "one neuron", 4, 1, 6,
                       "sigmoid", 44),
@@ -354,30 +354,30 @@ def _forward_cases():
 def _forward_exception_hint(err, case):
     W = case.args[0]
     if isinstance(err, ValueError) and "broadcast" in str(err):
-        return ("b is a column (n_l, 1): W a_prev + b adds it to every column "
+        return ("b is a column (nₗ, 1): W a_prev + b adds it to every column "
                 "(sample); b.T or b.ravel() would try to spread it along the samples "
                 f"({_FORMS}, the batch)")
     if isinstance(err, IndexError):
-        return (f"an index ran past the end: W is {W.shape} = (n_l, n_{{l-1}}) and "
-                "w_{jk} is W[j, k] (W[k, j] means you used w_kj, the \"from, to\" "
-                "order); b is (n_l, 1), indexed by the neuron, b[j, 0], never by the "
-                f"sample ({_TO_FROM})")
+        return (f"an index ran past the end: W is {W.shape} = (nₗ, nₗ₋₁), and wⱼₖ is "
+                "W[j, k]: W[k, j] means you used wₖⱼ, the \"from, to\" order. b is "
+                "(nₗ, 1): b[j, 0], one entry per neuron, never one per sample "
+                f"({_TO_FROM})")
     if _matmul_error(err):
-        return (f"a product did not align: W is {W.shape} = (n_l, n_{{l-1}}) and z = W "
-                "a_prev + b needs no transpose; W.T a_prev means you used w_kj, the "
+        return (f"a product did not align: W is {W.shape} = (nₗ, nₗ₋₁) and z = W "
+                "a_prev + b needs no transpose; W.T a_prev means you used wₖⱼ, the "
                 f"\"from, to\" order ({_TO_FROM})")
-    return ("run your function on the case above and read the traceback; W is (n_l, "
-            "n_{l-1}), b (n_l, 1), a_prev (n_{l-1}, N) and sigma a function applied "
-            "entry by entry")
+    return ("run your function on the case above and read the traceback; W is (nₗ, "
+            "nₗ₋₁), b (nₗ, 1), a_prev (nₗ₋₁, N) and sigma a function applied entry by "
+            "entry")
 
 
 def _forward_shape_hint(name, got, case):
     W, a_prev = case.args[0], case.args[2]
     shape = got[name].shape
     if len(shape) == 2 and shape[0] == W.shape[1] != W.shape[0]:
-        return (f"{name} has n_{{l-1}} = {W.shape[1]} rows, one per input: a sum over "
-                f"j instead of k, W^T a: you used w_kj ({_TO_FROM})")
-    return (f"z and a are (n_l, N) = ({W.shape[0]}, {a_prev.shape[1]}): a row per "
+        return (f"{name} has nₗ₋₁ = {W.shape[1]} rows, one per input: a sum over "
+                f"j instead of k, Wᵀ a: you used wₖⱼ ({_TO_FROM})")
+    return (f"z and a are (nₗ, N) = ({W.shape[0]}, {a_prev.shape[1]}): a row per "
             f"neuron of this layer, a column per sample ({_FORMS}, shapes)")
 
 
@@ -394,16 +394,16 @@ def check_layer_forward(fn, quiet=False):
     quiet=True: no print. returns CheckResult(ok, message).
     """
     return _run(fn, _forward_cases(),
-                lambda out, case: _tuple_of(out, ("z", "a"), "both (n_l, N)"),
+                lambda out, case: _tuple_of(out, ("z", "a"), "both (nₗ, N)"),
                 _forward_exception_hint, _forward_shape_hint,
-                lambda name: ("no typical mistake matches: compute z_j = sum over k of "
+                lambda name: ("no typical mistake matches: compute zⱼ = sum over k of "
                               "W[j, k] a_prev[k] + b[j] for one sample by hand and "
                               f"compare ({_FORMS})"),
                 "z, a match mdlib.dense_forward with sigma, and the component sums by "
                 "loops,",
                 quiet, in_place_hint=lambda case, args: (
                     "W, b and a_prev belong to the caller, and the backward pass needs "
-                    "a^{l-1} as it was (BP4 multiplies by it): compute z into a new "
+                    "aˡ⁻¹ as it was (BP4 multiplies by it): compute z into a new "
                     "array (z = W @ a_prev + b, or np.zeros((n_l, N)) for the loops), "
                     f"never a_prev += ... or sigma(a_prev, out=a_prev) ({_FORMS})"))
 
@@ -1037,13 +1037,13 @@ def check_max_pool_backward(fn, quiet=False):
 
 _CENTRAL = "see A.1, forward and central differences"
 _NUMGRAD_MISTAKES = {
-    "twice": "the gradient is twice the slope: the points x + h e_i and x - h e_i are "
-             "2h apart, so divide f(x + h e_i) - f(x - h e_i) by 2h, not by h "
+    "twice": "the gradient is twice the slope: the points x + h eᵢ and x - h eᵢ are "
+             "2h apart, so divide f(x + h eᵢ) - f(x - h eᵢ) by 2h, not by h "
              f"({_CENTRAL})",
-    "times_h": "the gradient is h^2 times the slope: Python reads d / 2 * h as (d / 2) "
+    "times_h": "the gradient is h² times the slope: Python reads d / 2 * h as (d / 2) "
                f"* h; write d / (2 * h) ({_CENTRAL})",
     "sign": "the gradient has the wrong sign: the later point comes first, "
-            f"(f(x + h e_i) - f(x - h e_i)) / (2h) ({_CENTRAL})",
+            f"(f(x + h eᵢ) - f(x - h eᵢ)) / (2h) ({_CENTRAL})",
     "all_at_once": "every entry holds the same number, the slope along (1, 1, ..., 1): "
                    "x + h moves every entry at once. Perturb ONE entry at a time: for "
                    "i in np.ndindex(x.shape), x[i] = old + h, then old - h "
@@ -1056,7 +1056,7 @@ _NUMGRAD_MISTAKES = {
              "unchanged x; perturb the array you pass to f, then restore it "
              f"({_CENTRAL})",
     "exact": "the gradient equals the exact one better than a central difference with "
-             "this h can (its error is (h^2/6) f''' here): you ignore the argument h "
+             "this h can (its error is (h²/6) f‴ here): you ignore the argument h "
              "(a fixed step inside?). Use the h you are given (see A.2, choosing h)",
 }
 
@@ -1090,7 +1090,7 @@ def _numgrad_case(name, tag, f, exact, third, x, h):
         if np.all(np.abs(got["grad"] - g) <= h * h / 6 * third * (1 + 1e-6) + rounding):
             return None
         return ("grad is farther from the exact gradient than a central difference "
-                "with this h can be, (h^2/6) max |f'''|")
+                "with this h can be, (h²/6) max |f‴|")
 
     variants = [(_NUMGRAD_MISTAKES[k], {"grad": v})
                 for k, v in _numgrad_variants(f, x, h).items()]
@@ -1101,44 +1101,48 @@ def _numgrad_case(name, tag, f, exact, third, x, h):
 @lru_cache(maxsize=None)
 def _numgrad_cases():
     rng = np.random.default_rng(51)
-    c, B = rng.uniform(0.5, 2, 5), rng.uniform(-2, 2, (3, 4))
-    C = rng.uniform(0.5, 2, (2, 3, 2))
+    # gamma1, gamma2, gamma3: the fixed coefficients γ of the cases' functions
+    gamma1, gamma2 = rng.uniform(0.5, 2, 5), rng.uniform(-2, 2, (3, 4))
+    gamma3 = rng.uniform(0.5, 2, (2, 3, 2))
     x3 = rng.normal(size=(2, 3, 2))
 
     def f1(v):
-        return float(np.sum(c * np.sin(v)) + 0.5 * v[0] * v[-1])
+        return float(np.sum(gamma1 * np.sin(v)) + 0.5 * v[0] * v[-1])
 
     def g1(v):
-        g = c * np.cos(v)
+        g = gamma1 * np.cos(v)
         g[0], g[-1] = g[0] + 0.5 * v[-1], g[-1] + 0.5 * v[0]
         return g
 
-    f2 = lambda v: float(np.sum(B * np.tanh(v)) + 0.25 * np.sum(v) ** 2)
-    g2 = lambda v: B * (1 - np.tanh(v) ** 2) + 0.5 * np.sum(v)
-    f3 = lambda v: float(np.sum(C * np.exp(v / 2)))
-    g3 = lambda v: C * np.exp(v / 2) / 2
+    f2 = lambda v: float(np.sum(gamma2 * np.tanh(v)) + 0.25 * np.sum(v) ** 2)
+    g2 = lambda v: gamma2 * (1 - np.tanh(v) ** 2) + 0.5 * np.sum(v)
+    f3 = lambda v: float(np.sum(gamma3 * np.exp(v / 2)))
+    g3 = lambda v: gamma3 * np.exp(v / 2) / 2
     f4 = lambda v: float(np.sum(np.exp(v)) + v[0] * v[1])
     g4 = lambda v: np.exp(v) + v[::-1]
     f5 = lambda v: float(np.sin(v[0, 0]) * 3.0)
     g5 = lambda v: 3.0 * np.cos(v)
     return [
-        _numgrad_case("x of 5 entries, f = sum c_i sin(x_i) + x_1 x_5 / 2, h = 1e-3",
-                      "5 entries", f1, g1, float(np.max(c)), rng.normal(size=5), 1e-3),
-        _numgrad_case("x (3, 4), f = sum B tanh(x) + (sum x)^2 / 4, h = 1e-2",
-                      "x (3, 4)", f2, g2, 2 * float(np.max(np.abs(B))),
+        _numgrad_case("x of 5 entries, f = Σ γ[i] sin(x[i]) + x[0] x[4] / 2, h = 1e-3",
+                      "5 entries", f1, g1, float(np.max(gamma1)), rng.normal(size=5),
+                      1e-3),
+        _numgrad_case("x (3, 4), f = Σ γ[i] tanh(x[i]) + (Σ x[i])² / 4, h = 1e-2",
+                      "x (3, 4)", f2, g2, 2 * float(np.max(np.abs(gamma2))),
                       rng.normal(size=(3, 4)), 1e-2),
-        _numgrad_case("x (2, 3, 2), f = sum C exp(x / 2), h = 1e-2", "x (2, 3, 2)",
-                      f3, g3, float(np.max(C * np.exp((x3 + 1e-2) / 2))) / 8, x3, 1e-2),
-        _numgrad_case("x of 2 entries, f = sum exp(x) + x_1 x_2, a large step h = 0.1",
+        _numgrad_case("x (2, 3, 2), f = Σ γ[i] exp(x[i] / 2), h = 1e-2", "x (2, 3, 2)",
+                      f3, g3, float(np.max(gamma3 * np.exp((x3 + 1e-2) / 2))) / 8, x3,
+                      1e-2),
+        _numgrad_case("x of 2 entries, f = Σ exp(x[i]) + x[0] x[1], a large step "
+                      "h = 0.1",
                       "h = 0.1", f4, g4, float(np.exp(0.5 + 0.1)),
                       np.array([0.5, -0.3]), 0.1),
-        _numgrad_case("a single entry, x (1, 1), f = 3 sin(x), h = 1e-3", "x (1, 1)",
-                      f5, g5, 3.0, np.array([[0.7]]), 1e-3),
+        _numgrad_case("a single entry, x (1, 1), f = 3 sin(x[0, 0]), h = 1e-3",
+                      "x (1, 1)", f5, g5, 3.0, np.array([[0.7]]), 1e-3),
     ]
 
 
 def _numgrad_order(fn, h1=1e-2):
-    """The error of fn on sum(sin x) at h1 and at h1 / 2 against the exact cos x, or
+    """The error of fn on Σ sin(x[i]) at h1 and at h1 / 2 against the exact cos x, or
     None."""
     x0 = np.linspace(0.3, 1.2, 4)
     f = lambda v: float(np.sum(np.sin(v)))
@@ -1154,12 +1158,12 @@ def _numgrad_generic(fn):
     def hint(name):
         errors = _numgrad_order(fn)
         if errors is not None and 1.6 < errors[0] / errors[1] < 2.5:
-            return ("the error is of order h: on f = sum(sin x) it only halves when h "
+            return ("the error is of order h: on f = Σ sin(x[i]) it only halves when h "
                     f"halves (h = 0.01 to 0.005: ratio {errors[0] / errors[1]:.1f}), "
                     "as a forward or backward difference's does. The central "
-                    "difference (f(x + h e_i) - f(x - h e_i)) / (2h) has an error of "
-                    f"order h^2: a ratio of 4 ({_CENTRAL})")
-        return ("no typical mistake matches: compute (f(x + h e_i) - f(x - h e_i)) / "
+                    "difference (f(x + h eᵢ) - f(x - h eᵢ)) / (2h) has an error of "
+                    f"order h²: a ratio of 4 ({_CENTRAL})")
+        return ("no typical mistake matches: compute (f(x + h eᵢ) - f(x - h eᵢ)) / "
                 f"(2h) for one entry by hand and compare ({_CENTRAL})")
     return hint
 
@@ -1171,7 +1175,7 @@ def _numgrad_in_place_hint(case, args):
         return ("x is off in its last bits: x[i] += h, then x[i] -= h does not always "
                 "return x[i] exactly in floating point. Save old = x[i] and assign "
                 "x[i] = old at the end (see A.2, rounding)")
-    return ("x is not restored: after f(x + h e_i) and f(x - h e_i), put x[i] back "
+    return ("x is not restored: after f(x + h eᵢ) and f(x - h eᵢ), put x[i] back "
             "(old = x[i]; ...; x[i] = old). The caller's x, and the next entries' "
             f"differences, need the original point ({_CENTRAL})")
 
@@ -1226,5 +1230,5 @@ def check_numerical_gradient(fn, quiet=False):
     """
     return _run(fn, _numgrad_cases(), _numgrad_unpack, _numgrad_exception_hint,
                 _numgrad_shape_hint, _numgrad_generic(fn),
-                "grad matches mdlib.numerical_gradient, and the exact gradient within "
-                "(h^2/6) max |f'''|,", quiet, in_place_hint=_numgrad_in_place_hint)
+                "grad matches mdlib.numerical_gradient and, within (h²/6) max |f‴|, "
+                "the exact gradient,", quiet, in_place_hint=_numgrad_in_place_hint)

@@ -125,25 +125,25 @@ def forward_flat_rows_of_W(W, b, a_prev, sigma):
 
 
 FORWARD_MISTAKES = [
-    (forward_with("w_kj"), "you used w_kj"),
+    (forward_with("w_kj"), "you used wₖⱼ"),
     (forward_W_T_matrix, "a product did not align"),
-    (forward_w_kj_square_only, "matches (W^l)^T a^{l-1} + b^l: you used w_kj"),
+    (forward_w_kj_square_only, "matches (Wˡ)ᵀ aˡ⁻¹ + bˡ: you used wₖⱼ"),
     (forward_flat_rows_of_W, "rows, one per input: a sum over j instead of k"),
     (forward_with("no_bias"), "has no bias"),
-    (forward_with("bias_in_k_loop"), "has the bias n_{l-1} times"),
+    (forward_with("bias_in_k_loop"), "has the bias nₗ₋₁ times"),
     (forward_with("bias_by_sample"), "an index ran past the end"),
-    (forward_bias_row, "b is a column (n_l, 1): W a_prev + b adds it to every column"),
-    (forward_bias_row_runs, "adds b_i to sample i"),
-    (forward_with("sigma_outside"), "matches a = sigma(W a_prev) + b, the bias added after"),
-    (forward_sigma_outside_z_right, "matches a = sigma(W a_prev) + b, the bias added after"),
+    (forward_bias_row, "b is a column (nₗ, 1): W a_prev + b adds it to every column"),
+    (forward_bias_row_runs, "adds b[i] to sample i"),
+    (forward_with("sigma_outside"), "matches a = σ(W a_prev) + b, the bias added after"),
+    (forward_sigma_outside_z_right, "matches a = σ(W a_prev) + b, the bias added after"),
     (forward_with("no_activation"), "equals z: the activation was not applied"),
-    (forward_with("input_activation"), "matches sigma applied to the input"),
-    (forward_input_activation_only, "matches sigma applied to the input"),
+    (forward_with("input_activation"), "matches σ applied to the input"),
+    (forward_input_activation_only, "matches σ applied to the input"),
     (forward_with("sigmoid"), "call the sigma argument"),
     (forward_with("swapped"), "return z, a in this order"),
     (forward_with("rows"), "one sample per ROW"),
     (forward_rows_transposed_W, "one sample per ROW"),
-    (forward_mutates_input, "the backward pass needs a^{l-1} as it was"),
+    (forward_mutates_input, "the backward pass needs aˡ⁻¹ as it was"),
 ]
 
 
@@ -275,8 +275,8 @@ def numgrad_fixed_step(f, x, h):
 
 
 NUMGRAD_MISTAKES = [
-    (numgrad_with("forward"), "the error is of order h: on f = sum(sin x) it only halves"),
-    (numgrad_with("backward"), "the error is of order h: on f = sum(sin x) it only halves"),
+    (numgrad_with("forward"), "the error is of order h: on f = Σ sin(x[i]) it only halves"),
+    (numgrad_with("backward"), "the error is of order h: on f = Σ sin(x[i]) it only halves"),
     (numgrad_with("by_h"), "the gradient is twice the slope"),
     (numgrad_with("precedence"), "Python reads d / 2 * h as (d / 2) * h"),
     (numgrad_with("sign"), "the gradient has the wrong sign"),
@@ -356,7 +356,10 @@ def test_the_order_hint_is_not_given_to_a_second_order_mistake():
 def test_an_exception_and_non_functions_are_reported(which):
     check = CHECKERS[which][0]
     result = check(lambda *args: 1 / 0, quiet=True)
-    assert not result.ok and "raised ZeroDivisionError" in result.message and "(case: " in result.message
+    text = flat(result.message)
+    assert not result.ok and "raised ZeroDivisionError" in text and "(case: " in text
+    assert "\n  ZeroDivisionError: " in result.message          # on a line of its own
+    assert lines_fit(result.message)
     assert not check(42, quiet=True).ok
     for fn in (lambda *args: None, lambda *args: "grad"):
         result = check(fn, quiet=True)
@@ -407,3 +410,13 @@ def test_the_case_arrays_survive_a_mutating_attempt():
         assert not result.ok and f"changed its input {name} in place" in flat(result.message)
     assert ex.check_layer_forward(forward_solution, quiet=True).ok
     assert ex.check_numerical_gradient(numgrad_solution, quiet=True).ok
+
+
+def test_an_exception_is_printed_on_a_line_of_its_own_unbroken():
+    """NumPy's IndexError of the "from, to" attempt stays whole on its own line, rather than
+    wrapped after 'with size'."""
+    result = ex.check_layer_forward(forward_with("w_kj"), quiet=True)
+    lines = result.message.splitlines()
+    assert lines[0] == "Not yet: your function raised", lines
+    assert lines[1] == "  IndexError: index 3 is out of bounds for axis 0 with size 3", lines
+    assert lines[2].startswith("(case: W (3, 4): nₗ = 3, nₗ₋₁ = 4, N = 5"), lines
