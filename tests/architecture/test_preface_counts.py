@@ -44,4 +44,4 @@ def test_no_cell_is_skipped():
 def test_the_sanitiser_has_the_patterns_the_preface_lists():
     config = configparser.ConfigParser()
     config.read(ROOT / "tests" / "nbval_sanitize.cfg")
-    assert "four patterns masked" in flat(PREFACE) and len(config.sections()) == 4
+    assert "five patterns masked" in flat(PREFACE) and len(config.sections()) == 5
