@@ -1,16 +1,24 @@
 """Sphinx extension: make every page work with no network, and keep it light.
 
-- MathJax 3 comes from the PyPI package sphinx-mathjax-offline (requirements.txt): its
-  tex-chtml.js (CommonHTML output, with its woff fonts) and the parts it loads on demand
-  (TeX extensions by autoload, the menu's accessibility parts) are copied into
-  _static/mathjax/ once the build has finished. No npm, no CDN. A build without the package
-  fails loudly instead of producing pages that reach for a CDN.
+- MathJax 3 comes from the PyPI package sphinx-mathjax-offline (requirements.txt): the
+  components the pages load (MATHJAX_LOAD: TeX input, CommonHTML output with its woff fonts,
+  assistive MathML for screen readers, lazy typesetting) and the TeX extensions autoload
+  fetches on demand are copied into _static/mathjax/ once the build has finished. No npm, no
+  CDN. A build without the package fails loudly instead of producing pages that reach for a CDN.
+  Lighter than the combined tex-chtml.js (1.16 MB), which also carries the right-click menu
+  (0.43 MB). Lazy typesetting (ui/lazy) typesets a formula when it comes near the screen: a
+  long chapter is not thousands of formulas' elements at once, and is readable sooner.
 - No widget state and no widget manager in the pages: the widgets' outputs are rendered from
   their text/html (the explorables, mdlib.ui.explorable; _config.yml's
   nb_mime_priority_overrides), so the notebooks' saved widget state (kept for JupyterLab)
   is dropped from every page.
+- Unwraps the code highlighter's spans that change nothing: a token whose class pygments.css
+  colours exactly like the code block's own text, in both themes (names, punctuation,
+  whitespace), is written as plain text. A chapter's code is thousands of such spans.
 - Drops the theme's fontawesome.js (1.5 MB, Font Awesome's SVG-and-JS icons): the theme's CSS
-  already draws the same icons from Font Awesome's webfont, loaded only where an icon is.
+  already draws the same icons from Font Awesome's webfont. That font (solid, 156 KB, about
+  1,400 icons) is cut down with fontTools to the icons the pages and the theme's scripts name
+  (a WOFF of a few KB), and the theme's CSS points at it.
 - Drops the second copy of sphinx-thebe's inline config script (it declares `const`
   variables, so the copy throws "already been declared"), and any other duplicated
   inline script.
@@ -26,9 +34,12 @@ from sphinx.util.fileutil import copy_asset
 from mdlib.ui.palette import PRIMARY
 
 MATHJAX_PACKAGE = "sphinx-mathjax-offline"
-MATHJAX_ENTRY = "tex-chtml.js"
-# What tex-chtml.js loads, at once (its fonts) or on demand (autoload, the menu's options).
-MATHJAX_PARTS = [MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y", "sre", "ui"]
+MATHJAX_ENTRY = "startup.js"
+MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml", "ui/lazy"]
+# The files of those components, the ones they load themselves (core, the font data and
+# fonts) and the TeX extensions autoload may fetch.
+MATHJAX_PARTS = [MATHJAX_ENTRY, "core.js", "input/tex.js", "input/tex/extensions", "output/chtml.js",
+                 "output/chtml/fonts", "a11y/assistive-mml.js", "ui/lazy.js"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 
@@ -49,6 +60,7 @@ def mathjax_source():
 def check_mathjax(app, config):
     mathjax_source()
     config.mathjax_path = "mathjax/" + MATHJAX_ENTRY
+    config.mathjax3_config = {**(config.mathjax3_config or {}), "loader": {"load": MATHJAX_LOAD}}
 
 
 def copy_mathjax(app, exception):
@@ -58,8 +70,8 @@ def copy_mathjax(app, exception):
             if (root / part).is_dir():
                 copy_asset(str(root / part), str(out / part))
             else:
-                out.mkdir(parents=True, exist_ok=True)
-                copy_asset(str(root / part), str(out))
+                (out / part).parent.mkdir(parents=True, exist_ok=True)
+                copy_asset(str(root / part), str((out / part).parent))
 
 
 def light_scripts(app, pagename, templatename, context, doctree):
@@ -81,14 +93,87 @@ def drop_widget_state(app, pagename, templatename, context, doctree):
                                   if s.attributes.get("type") != WIDGET_STATE]
 
 
-def drop_fontawesome_js(app, exception):
-    """The theme's template writes the script tag itself (not through script_files): remove it."""
+_RULE = re.compile(r'^html\[data-theme="(\w+)"\] \.highlight(?: \.(\w+))? \{ ([^}]*)\}', re.M)
+_PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.S)
+
+
+def plain_classes(css):
+    """The token classes pygments.css styles with nothing but the code block's own colour, in
+    every theme: their spans can go."""
+    base, rules = {}, {}
+    for theme, cls, body in _RULE.findall(css):
+        decls = body.strip().rstrip(";")
+        if not cls:
+            props = dict(d.split(":", 1) for d in decls.split(";") if ":" in d)
+            base[theme] = {k.strip(): v.strip() for k, v in props.items()}.get("color")
+        else:
+            rules.setdefault(cls, {})[theme] = decls
+    plain = set()
+    for cls, by_theme in rules.items():
+        if set(by_theme) == set(base) and all(by_theme[t] == f"color: {base[t]}" for t in base):
+            plain.add(cls)
+    return plain
+
+
+def unwrap_spans(html, classes):
+    """<span class="n">x</span> -> x inside <pre> blocks, for the given classes."""
+    if not classes:
+        return html
+    span = re.compile(r'<span class="(?:%s)">([^<]*)</span>' % "|".join(sorted(classes)))
+    return _PRE.sub(lambda m: m.group(1) + span.sub(r"\1", m.group(2)) + m.group(3), html)
+
+
+def lighten_pages(app, exception):
+    """The theme's template writes the Font Awesome script tag itself (not through script_files):
+    remove it; unwrap the spans that change nothing in code blocks."""
     if exception is None and app.builder.format == "html":
+        css = Path(app.outdir) / "_static" / "pygments.css"
+        classes = plain_classes(css.read_text(encoding="utf-8")) if css.is_file() else set()
         for page in Path(app.outdir).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
-            lighter = FONTAWESOME_JS.sub("", text)
+            lighter = unwrap_spans(FONTAWESOME_JS.sub("", text), classes)
             if lighter != text:
                 page.write_text(lighter, encoding="utf-8")
+
+
+FA_DIR = "_static/vendor/fontawesome/webfonts"
+FA_SOLID = "fa-solid-900"
+_FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+_FA_GLYPH = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+
+
+def subset_fontawesome(app, exception):
+    """Font Awesome's solid webfont cut down to the icons named in the pages and scripts."""
+    if exception is None and app.builder.format == "html":
+        from fontTools import subset
+
+        out = Path(app.outdir)
+        css_path, font = out / "_static/styles/pydata-sphinx-theme.css", out / FA_DIR / f"{FA_SOLID}.ttf"
+        if not (css_path.is_file() and font.is_file()):
+            return
+        css = css_path.read_text(encoding="utf-8")
+        named = set()
+        for f in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
+            if "mathjax" not in f.parts:
+                named |= set(_FA_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
+        codepoints = set()
+        for selectors, code in _FA_GLYPH.findall(css):
+            if {s[1:-len(":before")] for s in selectors.split(",") if s} & named:
+                codepoints.add(int(code, 16))
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = ["*"]
+        smaller = subset.Subsetter(options)
+        ttf = subset.load_font(str(font), options)
+        smaller.populate(unicodes=sorted(codepoints))
+        smaller.subset(ttf)
+        subset.save_font(ttf, str(out / FA_DIR / f"{FA_SOLID}.subset.woff"), options)
+        solid = f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.woff2) format("woff2"),' \
+                f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.ttf) format("truetype")'
+        if solid not in css:
+            raise RuntimeError(f"the theme's CSS no longer loads {FA_SOLID} as expected: update _ext/offline_assets.py")
+        css_path.write_text(css.replace(solid, f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff) '
+                                               'format("woff")'), encoding="utf-8")
 
 
 def write_root_favicon(app, exception):
@@ -107,6 +192,8 @@ def setup(app):
     app.connect("html-page-context", light_scripts, priority=1)
     app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("build-finished", copy_mathjax)
-    app.connect("build-finished", drop_fontawesome_js)
+    # After the theme's own build-finished handler, which writes its pygments.css (priority 500).
+    app.connect("build-finished", lighten_pages, priority=900)
+    app.connect("build-finished", subset_fontawesome, priority=910)
     app.connect("build-finished", write_root_favicon)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

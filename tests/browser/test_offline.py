@@ -82,6 +82,24 @@ def test_page_works_offline(browser, base_url, page_path):
                   "? MathJax.startup.promise.then(() => true) : true")
     page.wait_for_load_state("networkidle")
 
+    # Budgets, as the page is loaded: bytes of every file it loaded, and DOM elements (after the
+    # scripts and MathJax's first typeset; MathJax typesets a formula as it comes near the screen).
+    files = {}
+    for url in loaded:
+        local = urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+        f = SITE / local
+        f = f / "index.html" if f.is_dir() else f
+        if url.startswith(base_url) and f.is_file():
+            files[local] = f.stat().st_size
+    size, elements = sum(files.values()), page.evaluate("() => document.getElementsByTagName('*').length")
+    biggest = sorted(files.items(), key=lambda kv: -kv[1])[:4]
+    print(f"{page_path}: {size:,d} bytes, {elements:,d} elements")
+    assert size <= BUDGET_BYTES, f"{page_path}: loads {size:,d} bytes > {BUDGET_BYTES:,d}; largest {biggest}"
+    assert elements <= BUDGET_ELEMENTS, f"{page_path}: {elements:,d} DOM elements > {BUDGET_ELEMENTS:,d}"
+
+    # Then every formula, as a reader scrolling through (or printing) would have them.
+    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
+                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / (page_path.replace("/", "__") + ".png")), full_page=True)
 
@@ -91,7 +109,7 @@ def test_page_works_offline(browser, base_url, page_path):
 
     # Every formula typeset: each Sphinx math element holds MathJax output.
     untyped = page.evaluate("""() => Array.from(document.querySelectorAll('.math'))
-        .filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))
+        .filter(e => !e.querySelector('mjx-container mjx-math') && !e.closest('mjx-container'))
         .map(e => e.textContent.slice(0, 80))""")
     assert not untyped, f"{page_path}: formulas left untypeset: {untyped[:5]}"
     # No raw TeX in the readable text (code blocks and scripts excluded).
@@ -106,20 +124,6 @@ def test_page_works_offline(browser, base_url, page_path):
     widgetry = page.evaluate("""() => Array.from(document.querySelectorAll('script'))
         .map(s => s.type + ' ' + s.src).filter(t => /widget|require/.test(t))""")
     assert not widgetry, f"{page_path}: widget state or manager scripts: {widgetry}"
-
-    # Budgets: bytes of every file the page loaded, and DOM elements (after MathJax and scripts).
-    files = {}
-    for url in loaded:
-        local = urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
-        f = SITE / local
-        f = f / "index.html" if f.is_dir() else f
-        if url.startswith(base_url) and f.is_file():
-            files[local] = f.stat().st_size
-    size, elements = sum(files.values()), page.evaluate("() => document.getElementsByTagName('*').length")
-    biggest = sorted(files.items(), key=lambda kv: -kv[1])[:4]
-    print(f"{page_path}: {size:,d} bytes, {elements:,d} elements")
-    assert size <= BUDGET_BYTES, f"{page_path}: loads {size:,d} bytes > {BUDGET_BYTES:,d}; largest {biggest}"
-    assert elements <= BUDGET_ELEMENTS, f"{page_path}: {elements:,d} DOM elements > {BUDGET_ELEMENTS:,d}"
 
     # Every explorable: every control has a name, moves by the keyboard, and changes the picture
     # and the announced state.
