@@ -157,9 +157,10 @@ CONTROLS = """el => Array.from(el.querySelectorAll(':scope > [data-role=bar] > *
     ':scope > [data-role=bar] > b') ? 1 : 0).map((box, i) => {
       const range = box.querySelector('input[type=range]'), menu = box.querySelector('select');
       const radios = Array.from(box.querySelectorAll('input[type=radio]'));
-      if (range) { return {i, kind: 'range', name: range.labels.length ? range.labels[0].innerText.trim() : '',
+      const named = l => l ? l.firstChild.textContent.trim() : '';
+      if (range) { return {i, kind: 'range', name: named(range.labels[0]),
                            atMax: Number(range.value) >= Number(range.max), span: Number(range.max) - Number(range.min)}; }
-      if (menu) { return {i, kind: 'menu', name: menu.labels.length ? menu.labels[0].innerText.trim() : '',
+      if (menu) { return {i, kind: 'menu', name: named(menu.labels[0]),
                           atMax: menu.selectedIndex === menu.options.length - 1, span: menu.options.length - 1}; }
       const on = radios.findIndex(r => r.checked);
       return {i, kind: radios.length ? 'radio' : 'unknown',
@@ -176,10 +177,11 @@ def check_explorable(page, explorable):
     state = explorable.evaluate(STATE)
     if state["live"] != "polite":
         problems.append("its status line is not aria-live")
-    controls = explorable.evaluate(CONTROLS)
-    if not controls:
+    n_controls = len(explorable.evaluate(CONTROLS))
+    if not n_controls:
         problems.append("no controls")
-    for c in controls:
+    for index in range(n_controls):
+        c = explorable.evaluate(CONTROLS)[index]  # read again: a change may have moved the others
         if c["kind"] == "unknown" or not c["name"]:
             problems.append(f"control {c['i']} ({c['kind']}) has no accessible name")
             continue
