@@ -7,12 +7,15 @@ import re
 from html import escape
 
 from . import palette as P
+from .explorable import Explorable
 from .stepper import Stepper
 from .svg import FONT, matrix_svg, panel, para, shape_text, stale_html, sub_sup, svg_open
 from .widget import LiveWidget, control, note
 
 MAX_LAYERS = 6
 MAX_WIDTH = 8
+EXPLORABLE_WIDTHS = ("3-4-4-2", "2-3-2", "4-5-3")
+"""The networks the HTML book's explorable offers (with the widget's own, if it is another)."""
 
 _SEPARATOR = re.compile(r"\s*[-,]\s*|\s+")
 _WHOLE = re.compile(r"[0-9]+")
@@ -240,3 +243,19 @@ class NotationWidget(LiveWidget):
                                           f"message above). Greyed out: the last one that was, "
                                           f"{'-'.join(map(str, self.sizes))}.")
         return view, picture
+
+    def explorable(self):
+        sizes = "-".join(map(str, self.sizes))
+        widths = list(EXPLORABLE_WIDTHS) + ([sizes] if sizes not in EXPLORABLE_WIDTHS else [])
+        nets = [parse_sizes(t) for t in widths]
+        longest, widest = max(map(len, nets)), max(map(max, nets))
+
+        def picture(text, l, j, k):
+            return notation_html(notation_view(parse_sizes(text), l, j, k))
+
+        return Explorable("Notation", [
+            ("widths", "menu", [(t, t) for t in widths]),
+            ("l", "range", [(l, str(l)) for l in range(2, longest + 1)]),
+            ("j", "range", [(j, str(j)) for j in range(1, widest + 1)]),
+            ("k", "range", [(k, str(k)) for k in range(1, widest + 1)]),
+        ], picture, (sizes, self.l.value, self.j.value, self.k.value))

@@ -7,9 +7,13 @@ import math
 from html import escape
 
 from . import palette as P
+from .explorable import Explorable
 from .stepper import Stepper
 from .svg import panel, para, plain_text, symbol
 from .widget import LiveWidget, control
+
+EXPLORABLE_SIZES = {"m": (1, 2, 3, 30), "n": (1, 5, 10, 426), "k": (1, 2, 4, 16)}
+"""The presets of m, n and k the HTML book's explorable offers (with the widget's own values)."""
 
 # --- pure views -----------------------------------------------------------------------------------
 
@@ -140,3 +144,13 @@ class ShapeExplorer(LiveWidget):
         m, n, k = self.m.value, self.n.value, self.k.value
         rows = two_layer_shapes(m, n, k)
         return rows, shape_explorer_html(m, n, k, rows)
+
+    def explorable(self):
+        sliders = {"m": self.m, "n": self.n, "k": self.k}
+
+        def picture(m, n, k):
+            return shape_explorer_html(m, n, k, two_layer_shapes(m, n, k))
+
+        return Explorable("Shape explorer", [
+            (c.description, "range", [(v, str(v)) for v in sorted(set(EXPLORABLE_SIZES[name]) | {c.value})])
+            for name, c in sliders.items()], picture, tuple(c.value for c in sliders.values()))

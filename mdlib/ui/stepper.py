@@ -9,7 +9,8 @@ Without its script it still reads well. JupyterLab sanitises an untrusted notebo
 frame is shown, the others wait in a closed <details>, the pictures are images
 (mdlib.ui.svg.svg_as_img), and the buttons, which would do nothing, are made by the script. Where
 the script runs (the HTML book, a trusted notebook) it unwraps the details, turns the images
-back into inline SVG, adds the buttons and shows one frame at a time.
+back into inline SVG, adds the buttons and shows one frame at a time: only the frame shown is
+in the document (the others wait, detached, for their turn), so a page of steppers stays light.
 
 The HTML has no ids: the script finds its stepper as the element that holds it
 (document.currentScript), so two outputs of one stepper step on their own even in one document
@@ -24,7 +25,7 @@ from .svg import svg_as_img
 # Kept free of the string "data-stepper": tools count steppers by it in a notebook's outputs.
 _SCRIPT = """<script>(function (me) {
   var BAR = "<button type='button' data-step='prev' style='margin:0 4px;padding:2px 10px'>&#9664; prev</button>"
-    + "<span data-role='counter' style='font-family:sans-serif'></span>"
+    + "<span data-role='counter' aria-live='polite' style='font-family:sans-serif'></span>"
     + "<button type='button' data-step='next' style='margin:0 4px;padding:2px 10px'>next &#9654;</button>";
   function each(list, f) { Array.prototype.slice.call(list).forEach(f); }
   function setUp(root) {
@@ -39,12 +40,15 @@ _SCRIPT = """<script>(function (me) {
       var src = img.getAttribute("src");
       img.outerHTML = decodeURIComponent(src.slice(src.indexOf(",") + 1));
     });
-    var frames = root.querySelectorAll(":scope > [data-frame]");
+    var frames = Array.prototype.slice.call(root.querySelectorAll(":scope > [data-frame]"));
+    frames.slice(1).forEach(function (f) { root.removeChild(f); });
     var bar = root.querySelector(":scope > [data-role=bar]");
     bar.insertAdjacentHTML("beforeend", BAR);
     var counter = bar.querySelector("[data-role=counter]");
     function show(i) {
       i = (i + frames.length) % frames.length;
+      var shown = root.querySelector(":scope > [data-frame]");
+      if (shown !== frames[i]) { root.replaceChild(frames[i], shown); }
       for (var f = 0; f < frames.length; f++) { frames[f].hidden = (f !== i); }
       root.setAttribute("data-current", String(i));
       counter.textContent = (i + 1) + " / " + frames.length;
@@ -52,6 +56,10 @@ _SCRIPT = """<script>(function (me) {
     function step(d) { return function () { show(Number(root.getAttribute("data-current")) + d); }; }
     bar.querySelector("[data-step=prev]").addEventListener("click", step(-1));
     bar.querySelector("[data-step=next]").addEventListener("click", step(1));
+    root.addEventListener("keydown", function (e) {
+      var d = {ArrowRight: 1, ArrowLeft: -1}[e.key];
+      if (d && e.target.tagName === "BUTTON") { e.preventDefault(); step(d)(); }
+    });
     show(0);
   }
   var root = me && me.closest ? me.closest(".mdlib-stepper") : null;

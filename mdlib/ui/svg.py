@@ -114,15 +114,20 @@ def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
     M = np.atleast_2d(np.asarray(M, dtype=float))
     rows, cols = M.shape
     vmax = float(np.abs(M).max()) if M.size else 0.0
-    parts = [svg_open(cols * cell + 1, rows * cell + 1, label)]
+    # What every cell shares is said once, on a group.
+    parts = [svg_open(cols * cell + 1, rows * cell + 1, label),
+             f'<g stroke="{P.HEATMAP_LINE}" stroke-width="0.5">']
     for r in range(rows):
         for c in range(cols):
             v = M[r, c]
             parts.append(f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
-                         f'fill="{cell_colour(v, vmax)}" stroke="{P.HEATMAP_LINE}" stroke-width="0.5"><title>{v:.4g}</title></rect>')
-            if show_values and cell >= 20:
-                parts.append(f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}" font-size="8" '
-                             f'text-anchor="middle" style="{FONT}">{v:.2g}</text>')
+                         f'fill="{cell_colour(v, vmax)}"><title>{v:.4g}</title></rect>')
+    parts.append("</g>")
+    if show_values and cell >= 20:
+        parts.append(f'<g font-size="8" text-anchor="middle" style="{FONT}">')
+        parts += [f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}">{M[r, c]:.2g}</text>'
+                  for r in range(rows) for c in range(cols)]
+        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -142,15 +147,25 @@ def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label="")
     M = np.asarray(M)
     rows, cols = M.shape
     fills = fills or {}
-    parts = [svg_open(cols * cell + 2, rows * cell + 2, label)]
-    for r in range(rows):
-        for c in range(cols):
-            pad = offset and (r < offset or c < offset or r >= rows - offset or c >= cols - offset)
-            fill = fills.get((r, c), P.PADDING if pad else P.PAPER)
-            parts.append(f'<rect x="{1 + c * cell}" y="{1 + r * cell}" width="{cell}" height="{cell}" '
-                         f'fill="{fill}" stroke="{P.CELL_LINE}"/>')
-            parts.append(f'<text x="{1 + c * cell + cell / 2:.1f}" y="{1 + r * cell + cell * 0.6:.1f}" font-size="11" '
-                         f'text-anchor="middle" style="{FONT}" fill="{P.PADDING_TEXT if pad else P.TEXT}">{fmt.format(M[r, c])}</text>')
+    # What every cell shares is said once, on a group: a page of steppers is hundreds of grids.
+    pads = {(r, c): bool(offset and (r < offset or c < offset or r >= rows - offset or c >= cols - offset))
+            for r in range(rows) for c in range(cols)}
+    # One paper rectangle, a rectangle for each coloured cell, the grid lines as one path.
+    parts = [svg_open(cols * cell + 2, rows * cell + 2, label),
+             f'<rect x="1" y="1" width="{cols * cell}" height="{rows * cell}" fill="{P.PAPER}"/>']
+    for (r, c), pad in pads.items():
+        fill = fills.get((r, c), P.PADDING if pad else P.PAPER)
+        if fill != P.PAPER:
+            parts.append(f'<rect x="{1 + c * cell}" y="{1 + r * cell}" width="{cell}" height="{cell}" fill="{fill}"/>')
+    lines = "".join(f"M1 {1 + r * cell}h{cols * cell}" for r in range(rows + 1))
+    lines += "".join(f"M{1 + c * cell} 1v{rows * cell}" for c in range(cols + 1))
+    parts.append(f'<path d="{lines}" stroke="{P.CELL_LINE}" fill="none"/>')
+    parts.append(f'<g font-size="11" text-anchor="middle" style="{FONT}" fill="{P.TEXT}">')
+    for (r, c), pad in pads.items():
+        colour = f' fill="{P.PADDING_TEXT}"' if pad else ""
+        parts.append(f'<text x="{1 + c * cell + cell / 2:.1f}" y="{1 + r * cell + cell * 0.6:.1f}"{colour}>'
+                     f'{fmt.format(M[r, c])}</text>')
+    parts.append("</g>")
     for r, c in marks:
         parts.append(f'<rect x="{1 + c * cell + 1.5}" y="{1 + r * cell + 1.5}" width="{cell - 3}" height="{cell - 3}" '
                      f'fill="none" stroke="{P.HIGHLIGHT}" stroke-width="3"/>')

@@ -47,6 +47,7 @@ class LiveWidget:
     again while it runs; the guard makes that one render. widget.ui is the box to display.
     Displaying the widget shows that box's live view; its text/plain (what a notebook shows before
     it is run, or without the saved widget state) says what it is instead of repeating the box's repr.
+    Its text/html is the explorable (explorable()): what the HTML book shows, with no kernel.
     """
 
     def __init__(self, rows, below=()):
@@ -61,6 +62,13 @@ class LiveWidget:
 
     def render(self):
         """The view the controls select and its picture's HTML: (view, html)."""
+        raise NotImplementedError
+
+    def explorable(self):
+        """The widget with no kernel: an mdlib.ui.explorable.Explorable with the same controls over
+        the states the HTML offers (every option of a small control, presets of a large one),
+        drawn by the same view and drawing functions as render(), starting at the controls'
+        current values."""
         raise NotImplementedError
 
     def update(self, change=None):
@@ -78,6 +86,7 @@ class LiveWidget:
         bundle = self.ui._repr_mimebundle_()
         bundle["text/plain"] = (f"Live widget ({type(self).__name__}): run this notebook's cells in Jupyter "
                                 "to use it.")
+        bundle["text/html"] = self.explorable()._repr_html_()
         return bundle
 
     def _ipython_display_(self):
