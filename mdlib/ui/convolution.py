@@ -644,7 +644,11 @@ class ConvWidget(LiveWidget):
         return view, conv_html(view)
 
     def explorable(self):
-        most = max(int(np.prod(conv_cells(e, m))) for e in CONV_EXAMPLES for m in ("forward", "backward"))
+        most = max(
+            int(np.prod(conv_cells(e, m)))
+            for e in CONV_EXAMPLES
+            for m in ("forward", "backward")
+        )
 
         def picture(example, mode, cell):
             if cell >= int(np.prod(conv_cells(example, mode))):
