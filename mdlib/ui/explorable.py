@@ -49,7 +49,8 @@ _SCRIPT = """<script>(function (me) {
   function setUp(root) {
     if (root.hasAttribute("data-ready")) { return; }
     root.setAttribute("data-ready", "");
-    var D = JSON.parse(root.querySelector(":scope > script[type='application/json']").textContent);
+    var D = JSON.parse(
+      root.querySelector(":scope > script[type='application/json']").textContent);
     var view = root.querySelector(":scope > [data-role=view]");
     var status = root.querySelector(":scope > [data-role=status]");
     var bar = root.querySelector(":scope > [data-role=bar]");
@@ -58,7 +59,8 @@ _SCRIPT = """<script>(function (me) {
     var C = D.controls, S = D.states, cur = S[D.initial].slice(0, C.length), n = ++made;
     var inputs = C.map(function (c, ci) {
       var box = document.createElement(c.kind === "radio" ? "span" : "label");
-      box.style.cssText = "display:inline-flex;flex-wrap:wrap;align-items:center;gap:4px;font-family:sans-serif";
+      box.style.cssText = "display:inline-flex;flex-wrap:wrap;align-items:center;"
+        + "gap:4px;font-family:sans-serif";
       var name = document.createElement("span");
       name.textContent = c.label;
       box.appendChild(name);
@@ -75,7 +77,10 @@ _SCRIPT = """<script>(function (me) {
       } else if (c.kind === "menu") {
         el = document.createElement("select");
         el.style.maxWidth = "100%";
-        c.options.forEach(function (t, i) { var o = document.createElement("option"); o.value = i; o.textContent = t; el.appendChild(o); });
+        c.options.forEach(function (t, i) {
+          var o = document.createElement("option");
+          o.value = i; o.textContent = t; el.appendChild(o);
+        });
         box.appendChild(el);
         el.addEventListener("change", function () { change(ci, Number(el.value)); });
       } else {
@@ -85,7 +90,9 @@ _SCRIPT = """<script>(function (me) {
         c.options.forEach(function (t, i) {
           var l = document.createElement("label"), r = document.createElement("input");
           r.type = "radio"; r.name = "mdlib-explorable-" + n + "-" + ci; r.value = i;
-          r.addEventListener("change", function () { if (r.checked) { change(ci, i); } });
+          r.addEventListener("change", function () {
+            if (r.checked) { change(ci, i); }
+          });
           l.appendChild(r); l.appendChild(document.createTextNode(t));
           box.appendChild(l);
         });
@@ -103,10 +110,13 @@ _SCRIPT = """<script>(function (me) {
         if (s[ci] !== v) { return; }
         var sc = [0, 0, 0];
         for (var d = 0; d < C.length; d++) {
-          if (d !== ci && s[d] !== cur[d]) { sc[d < ci ? 0 : 1]++; sc[2] += Math.abs(s[d] - cur[d]); }
+          if (d !== ci && s[d] !== cur[d]) {
+            sc[d < ci ? 0 : 1]++; sc[2] += Math.abs(s[d] - cur[d]);
+          }
         }
-        if (score === null || sc[0] < score[0] || (sc[0] === score[0] && (sc[1] < score[1]
-            || (sc[1] === score[1] && sc[2] < score[2])))) { best = s; score = sc; }
+        if (score === null || sc[0] < score[0]
+            || (sc[0] === score[0] && (sc[1] < score[1]
+                || (sc[1] === score[1] && sc[2] < score[2])))) { best = s; score = sc; }
       });
       return best;
     }
@@ -114,12 +124,15 @@ _SCRIPT = """<script>(function (me) {
     function show(s) {
       cur = s.slice(0, C.length);
       var f = s[C.length];
-      if (!(f in cache)) { cache[f] = D.frames[f].map(function (i) { return D.pieces[i]; }).join(""); }
+      if (!(f in cache)) {
+        cache[f] = D.frames[f].map(function (i) { return D.pieces[i]; }).join("");
+      }
       view.innerHTML = cache[f];
       C.forEach(function (c, ci) {
         var el = inputs[ci];
         if (c.kind === "range") {
-          var ok = S.filter(function (t) { return before(t, ci); }).map(function (t) { return t[ci]; });
+          var ok = S.filter(function (t) { return before(t, ci); })
+            .map(function (t) { return t[ci]; });
           el.min = Math.min.apply(null, ok); el.max = Math.max.apply(null, ok);
           el.value = cur[ci];
           el.setAttribute("aria-valuetext", c.options[cur[ci]]);
@@ -127,17 +140,22 @@ _SCRIPT = """<script>(function (me) {
         } else if (c.kind === "menu") {
           el.value = cur[ci];
         } else {
-          Array.prototype.forEach.call(el.querySelectorAll("input"), function (r) { r.checked = Number(r.value) === cur[ci]; });
+          Array.prototype.forEach.call(el.querySelectorAll("input"), function (r) {
+            r.checked = Number(r.value) === cur[ci];
+          });
         }
       });
-      status.textContent = C.map(function (c, ci) { return c.label + ": " + c.options[cur[ci]]; }).join("; ");
+      status.textContent = C.map(function (c, ci) {
+        return c.label + ": " + c.options[cur[ci]];
+      }).join("; ");
       root.setAttribute("data-state", cur.join(","));
     }
     function change(ci, v) { var s = find(ci, v); if (s) { show(s); } }
     show(S[D.initial]);
   }
   var root = me && me.closest ? me.closest(".mdlib-explorable") : null;
-  Array.prototype.slice.call(root ? [root] : document.querySelectorAll(".mdlib-explorable")).forEach(setUp);
+  Array.prototype.slice.call(
+    root ? [root] : document.querySelectorAll(".mdlib-explorable")).forEach(setUp);
 })(document.currentScript);</script>"""
 
 

@@ -27,23 +27,28 @@ from .svg import svg_as_img
 # Kept free of the string "data-stepper": tools count steppers by it in a notebook's
 # outputs.
 _SCRIPT = """<script>(function (me) {
-  var BAR = "<button type='button' data-step='prev' style='margin:0 4px;padding:2px 10px'>&#9664; prev</button>"
-    + "<span data-role='counter' aria-live='polite' style='font-family:sans-serif'></span>"
-    + "<button type='button' data-step='next' style='margin:0 4px;padding:2px 10px'>next &#9654;</button>";
+  var PAD = " style='margin:0 4px;padding:2px 10px'";
+  var BAR = "<button type='button' data-step='prev'" + PAD + ">&#9664; prev</button>"
+    + "<span data-role='counter' aria-live='polite'"
+    + " style='font-family:sans-serif'></span>"
+    + "<button type='button' data-step='next'" + PAD + ">next &#9654;</button>";
   function each(list, f) { Array.prototype.slice.call(list).forEach(f); }
   function setUp(root) {
     if (root.hasAttribute("data-ready")) { return; }
     root.setAttribute("data-ready", "");
     var rest = root.querySelector(":scope > details[data-role=rest]");
     if (rest) {
-      each(rest.querySelectorAll(":scope > [data-frame]"), function (f) { root.insertBefore(f, rest); });
+      each(rest.querySelectorAll(":scope > [data-frame]"), function (f) {
+        root.insertBefore(f, rest);
+      });
       root.removeChild(rest);
     }
     each(root.querySelectorAll("img[data-svg]"), function (img) {
       var src = img.getAttribute("src");
       img.outerHTML = decodeURIComponent(src.slice(src.indexOf(",") + 1));
     });
-    var frames = Array.prototype.slice.call(root.querySelectorAll(":scope > [data-frame]"));
+    var frames = Array.prototype.slice.call(
+      root.querySelectorAll(":scope > [data-frame]"));
     frames.slice(1).forEach(function (f) { root.removeChild(f); });
     var bar = root.querySelector(":scope > [data-role=bar]");
     bar.insertAdjacentHTML("beforeend", BAR);
@@ -56,7 +61,9 @@ _SCRIPT = """<script>(function (me) {
       root.setAttribute("data-current", String(i));
       counter.textContent = (i + 1) + " / " + frames.length;
     }
-    function step(d) { return function () { show(Number(root.getAttribute("data-current")) + d); }; }
+    function step(d) {
+      return function () { show(Number(root.getAttribute("data-current")) + d); };
+    }
     bar.querySelector("[data-step=prev]").addEventListener("click", step(-1));
     bar.querySelector("[data-step=next]").addEventListener("click", step(1));
     root.addEventListener("keydown", function (e) {
