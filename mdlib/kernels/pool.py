@@ -2,13 +2,12 @@
 
 Defined in Chapter 4. Output size OH = (H - size) // stride + 1, OW likewise. Windows may overlap
 (stride < size): the backward passes then sum what each input cell receives. Each kernel checks
-its arguments and calls its _math function a block of images at a time, the blocks on a few
-threads (windows.for_each_block); the windows come from windows.py, as conv's do.
+its arguments and calls its _math function; the windows come from windows.py, as conv's do.
 """
 import numpy as np
 
 from ._check import pool_backward_inputs, pool_inputs
-from .windows import for_each_block, output_size, window_scatter_add, window_view
+from .windows import output_size, window_scatter_add, window_view
 
 BLOCK_BYTES = 2**19     # pooling takes the images (n, c) a block of about this many input bytes at a time
 
@@ -22,17 +21,10 @@ def image_blocks(n_images, image_bytes):
 def max_pool2d(x, size=2, stride=None):
     """max_pool2d_math after checking the arguments, a block of images at a time. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
-    return pool_by_blocks(max_pool2d_math, x, size, stride)
-
-
-def pool_by_blocks(pool_math, x, size, stride):
-    """y = pool_math(x, size, stride), computed a block of images (n, c) at a time, the blocks on a few threads."""
     (N, C, H, W), (OH, OW) = x.shape, output_size(*x.shape[2:], size, size, stride)
     images, y = x.reshape(N * C, H, W), np.empty((N * C, OH, OW), dtype=x.dtype)
-
-    def work(block):
-        y[block] = pool_math(images[block], size, stride)
-    for_each_block(work, image_blocks(N * C, H * W * x.itemsize))
+    for block in image_blocks(N * C, H * W * x.itemsize):
+        y[block] = max_pool2d_math(images[block], size, stride)
     return y.reshape(N, C, OH, OW)
 
 
@@ -42,7 +34,7 @@ def max_pool2d_math(x, size, s):
     Defined in Chapter 4. A running maximum over the size^2 positions (u, v) of the window, each
     a strided slice of x. A window holding a NaN has the maximum NaN, as in PyTorch.
     """
-    windows = window_view(x, size, size, s)                                  # (..., OH, OW, size, size)
+    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
     y = windows[..., 0, 0].copy()
     for u in range(size):
         for v in range(size):
@@ -56,10 +48,8 @@ def max_pool2d_backward(dy, x, size=2, stride=None):
     (N, C, H, W), (OH, OW) = x.shape, dy.shape[2:]
     images, d_images = x.reshape(N * C, H, W), dy.reshape(N * C, OH, OW)
     dx = np.empty(images.shape, dtype=dy.dtype)
-
-    def work(block):
+    for block in image_blocks(N * C, H * W * x.itemsize):
         dx[block] = max_pool2d_backward_math(d_images[block], images[block], size, stride)
-    for_each_block(work, image_blocks(N * C, H * W * x.itemsize))
     return dx.reshape(x.shape)
 
 
@@ -92,7 +82,11 @@ def max_pool2d_backward_math(dy, x, size, s):
 def avg_pool2d(x, size=2, stride=None):
     """avg_pool2d_math after checking the arguments, a block of images at a time. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
-    return pool_by_blocks(avg_pool2d_math, x, size, stride)
+    (N, C, H, W), (OH, OW) = x.shape, output_size(*x.shape[2:], size, size, stride)
+    images, y = x.reshape(N * C, H, W), np.empty((N * C, OH, OW), dtype=x.dtype)
+    for block in image_blocks(N * C, H * W * x.itemsize):
+        y[block] = avg_pool2d_math(images[block], size, stride)
+    return y.reshape(N, C, OH, OW)
 
 
 def avg_pool2d_math(x, size, s):
@@ -113,10 +107,8 @@ def avg_pool2d_backward(dy, x, size=2, stride=None):
     dy, x, size, stride = pool_backward_inputs(dy, x, size, stride)
     (N, C, H, W), (OH, OW) = x.shape, dy.shape[2:]
     d_images, dx = dy.reshape(N * C, OH, OW), np.empty((N * C, H, W), dtype=dy.dtype)
-
-    def work(block):
+    for block in image_blocks(N * C, H * W * dy.itemsize):
         dx[block] = avg_pool2d_backward_math(d_images[block], dx[block].shape, size, stride)
-    for_each_block(work, image_blocks(N * C, H * W * dy.itemsize))
     return dx.reshape(x.shape)
 
 

@@ -4,34 +4,9 @@ Defined in Chapter 4. A (KH, KW) window with stride s over an input zero-padded 
 output cell (i, j) on rows i*s .. i*s + KH - 1 and columns j*s .. j*s + KW - 1 of x_pad. Four
 helpers, used by conv.py and pool.py alike; the leading axes ((N, C) for images, none for a
 single 2-D array) are carried along untouched. No validation here: the kernels check first.
-A fifth, for_each_block, runs independent blocks of work on a few threads.
 """
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-
-THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-_executor = None
-
-
-def for_each_block(work, blocks):
-    """work(block) for every block, on THREADS threads when there are several blocks.
-
-    NumPy releases the GIL inside its loops, so elementwise work on independent blocks runs
-    on every core (a single NumPy call runs on one). Each block writes only its own part of the
-    result, so the numbers do not depend on the threads. An exception in any block is raised here.
-    """
-    global _executor
-    if THREADS == 1 or len(blocks) < 2:
-        for block in blocks:
-            work(block)
-        return
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="mdlib")
-    for _ in _executor.map(work, blocks):
-        pass
 
 
 def output_size(H, W, KH, KW, stride=1, padding=0):
