@@ -60,22 +60,23 @@ def max_pool2d_backward_math(dy, x, size, s):
     window; where windows overlap, an input cell sums what it receives. The forward pass's input x
     is needed to find where the maxima were: walking (u, v) in row-major order, dy goes to the first
     entry equal to the maximum y (or the first NaN, when y is NaN) and no further. Each (u, v) is a
-    strided slice of x and of dx, as in the forward pass.
+    strided slice of x and of dx, as in the forward pass; the masks and the sent dy are written
+    into the same three arrays for every (u, v) (out=), which saves allocating them 3 * size^2 times.
     """
     y = max_pool2d_math(x, size, s)
     OH, OW = y.shape[-2:]
-    nan_in_y = np.isnan(y).any()                 # only then can a maximum be a NaN (never == y)
-    finite_dy = np.isfinite(dy).all()            # only then is dy * mask the same as where(mask, dy, 0)
+    nan_in_y, finite_dy = np.isnan(y).any(), np.isfinite(dy).all()   # NaN maxima (never == y)? dy * mask exact?
     dx, taken = np.zeros(x.shape, dtype=dy.dtype), np.zeros(y.shape, dtype=bool)   # taken: an earlier (u, v) got dy
+    is_max, first, sent = np.empty(y.shape, bool), np.empty(y.shape, bool), np.empty_like(dy)   # reused for each (u, v)
     for u in range(size):
         for v in range(size):
             at_uv = (..., slice(u, u + s * OH, s), slice(v, v + s * OW, s))   # x[at_uv][..., i, j] = x[..., i*s + u, j*s + v]
-            is_max = x[at_uv] == y
+            np.equal(x[at_uv], y, out=is_max)
             if nan_in_y:
                 is_max |= np.isnan(x[at_uv])
-            first = is_max > taken                                           # a maximum, and the first one
+            np.greater(is_max, taken, out=first)                             # a maximum, and the first one
             taken |= is_max
-            dx[at_uv] += dy * first if finite_dy else np.where(first, dy, 0)
+            dx[at_uv] += np.multiply(dy, first, out=sent) if finite_dy else np.where(first, dy, 0)
     return dx
 
 
