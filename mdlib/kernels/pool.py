@@ -31,14 +31,17 @@ def max_pool2d(x, size=2, stride=None):
 def max_pool2d_math(x, size, s):
     """y[n, c, i, j] = max_{u,v} x[n, c, i*s + u, j*s + v]: the largest entry of each size x size window.
 
-    Defined in Chapter 4. A running maximum over the size^2 positions (u, v) of the window, each
-    a strided slice of x. A window holding a NaN has the maximum NaN, as in PyTorch.
+    Defined in Chapter 4. The maximum is separable: first the maximum over v along each row,
+    rows[..., r, j] = max_v x[..., r, j*s + v], then over u, y[..., i, j] = max_u rows[..., i*s + u, j]:
+    2 * size strided slices instead of size^2. A window holding a NaN has the maximum NaN, as in PyTorch.
     """
-    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
-    y = windows[..., 0, 0].copy()
-    for u in range(size):
-        for v in range(size):
-            np.maximum(y, windows[..., u, v], out=y)
+    OH, OW = output_size(*x.shape[-2:], size, size, s)
+    rows = x[..., :s * (OH - 1) + size, 0:s * OW:s].copy()                   # (..., rows read, OW)
+    for v in range(1, size):
+        np.maximum(rows, x[..., :s * (OH - 1) + size, v:v + s * OW:s], out=rows)
+    y = rows[..., 0:s * OH:s, :].copy()
+    for u in range(1, size):
+        np.maximum(y, rows[..., u:u + s * OH:s, :], out=y)
     return y
 
 
