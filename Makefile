@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine: `make book` and `make test`.
 # Both create .venv (tools/venv.sh: checks the interpreter, installs the pins and mdlib with
-# `pip install -e .`) and vendor the offline assets first.
+# `pip install -e .`); everything the offline book loads (MathJax 3 too) comes from those pins.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # agree bit for bit on much of the book); the others are fallbacks for a machine that runs it.
 CORETYPE ?= Sandybridge
 
-.PHONY: help venv assets book test unit nbval nbval-other-cpu mutants jupyterlab browser system-deps execute lab bench torch clean
+.PHONY: help venv book test unit nbval nbval-other-cpu mutants jupyterlab browser system-deps execute lab bench torch clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (sets everything up)"
@@ -20,9 +20,9 @@ help:
 	@echo "make lab      JupyterLab on book/ (notebooks signed, widget state kept)"
 	@echo "make execute  re-execute every notebook in place (after editing one)"
 	@echo "make mutants  apply classic mistakes to mdlib (tools/mutants.py): the tests and the book must catch each"
-	@echo "make bench    benchmarks (speed ratios, widget update times)"
+	@echo "make bench    benchmarks (speed ratios, widget update times, page weight and MathJax time)"
 	@echo "make torch    optional: PyTorch 2.13.0 CPU in .venv, for comparison tests and benchmarks"
-	@echo "make clean    remove _build, _assets and .venv"
+	@echo "make clean    remove _build and .venv"
 	@echo "PYTHON=/path/to/python3 picks the interpreter (CPython 3.11 to 3.13); VENV=dir the virtualenv"
 
 # --- set-up ---------------------------------------------------------------------------
@@ -30,12 +30,8 @@ help:
 venv:
 	@bash tools/venv.sh "$(PYTHON)" "$(VENV)"
 
-_assets/VERSIONS: tools/vendor_assets.sh tools/mathjax-hub-shim.js tools/require-config.js
-	bash tools/vendor_assets.sh
-assets: _assets/VERSIONS
-
 # --- the book ---------------------------------------------------------------------------
-book: venv assets
+book: venv
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "Open $(CURDIR)/_build/html/index.html"
 
@@ -96,11 +92,12 @@ lab: venv
 jupyterlab: venv system-deps
 	$(OFFLINE) 'ip link set lo up && exec $(BIN)/pytest tests/jupyterlab -m jupyterlab'
 
-bench: venv system-deps
+bench: book system-deps
 	$(PY) benchmarks/widgets.py
+	$(OFFLINE) 'ip link set lo up && exec $(PY) benchmarks/pages.py'
 	$(OFFLINE) 'ip link set lo up && exec $(PY) benchmarks/jupyterlab.py'
 	$(PY) benchmarks/conv.py
 	$(PY) benchmarks/pool.py
 
 clean:
-	rm -rf _build _assets $(VENV) .pytest_cache
+	rm -rf _build $(VENV) .pytest_cache

@@ -1,33 +1,80 @@
-"""Sphinx extension: make every page work with no network.
+"""Sphinx extension: make every page work with no network, and keep it light.
 
-- Checks that the vendored assets (tools/vendor_assets.sh) are present, so a build without
-  them fails loudly instead of producing pages that reach for a CDN.
-- Loads _assets/mathjax-hub-shim.js right after MathJax: the embedded ipywidgets manager
-  calls the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3 lacks.
+- MathJax 3 comes from the PyPI package sphinx-mathjax-offline (requirements.txt): the
+  components the pages load (MATHJAX_LOAD: TeX input, CommonHTML output with its woff fonts,
+  assistive MathML for screen readers, lazy typesetting) and the TeX extensions autoload
+  fetches on demand are copied into _static/mathjax/ once the build has finished. No npm, no
+  CDN. A build without the package fails loudly instead of producing pages that reach for a CDN.
+  Lighter than the combined tex-chtml.js (1.16 MB), which also carries the right-click menu
+  (0.43 MB). Lazy typesetting (ui/lazy) typesets a formula when it comes near the screen: a
+  long chapter is not thousands of formulas' elements at once, and is readable sooner.
+- No widget state and no widget manager in the pages: the widgets' outputs are rendered from
+  their text/html (the explorables, mdlib.ui.explorable; _config.yml's
+  nb_mime_priority_overrides), so the notebooks' saved widget state (kept for JupyterLab)
+  is dropped from every page.
+- Unwraps the code highlighter's spans that change nothing: a token whose class pygments.css
+  colours exactly like the code block's own text, in both themes (names, punctuation,
+  whitespace), is written as plain text. A chapter's code is thousands of such spans.
+- Drops the theme's fontawesome.js (1.5 MB, Font Awesome's SVG-and-JS icons): the theme's CSS
+  already draws the same icons from Font Awesome's webfont. That font (solid, 156 KB, about
+  1,400 icons) is cut down with fontTools to the icons the pages and the theme's scripts name
+  (a WOFF of a few KB), and the theme's CSS points at it.
 - Drops the second copy of sphinx-thebe's inline config script (it declares `const`
   variables, so the copy throws "already been declared"), and any other duplicated
   inline script.
 - Writes /favicon.ico for the root redirect page, which has no icon link.
 """
+import importlib.util
+import re
 from pathlib import Path
 
 from sphinx.errors import ConfigError
+from sphinx.util.fileutil import copy_asset
 
 from mdlib.ui.palette import PRIMARY
 
-REQUIRED = ["mathjax/tex-svg-full.js", "widgets/require.min.js", "widgets/require-config.js",
-            "widgets/embed-amd.js", "mathjax-hub-shim.js"]
+MATHJAX_PACKAGE = "sphinx-mathjax-offline"
+MATHJAX_ENTRY = "startup.js"
+MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml", "ui/lazy"]
+# The files of those components, the ones they load themselves (core, the font data and
+# fonts) and the TeX extensions autoload may fetch.
+MATHJAX_PARTS = [MATHJAX_ENTRY, "core.js", "input/tex.js", "input/tex/extensions", "output/chtml.js",
+                 "output/chtml/fonts", "a11y/assistive-mml.js", "ui/lazy.js"]
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 
 
-def check_assets(app, config):
-    root = Path(app.confdir) / "_assets"
-    missing = [name for name in REQUIRED if not (root / name).is_file()]
+def mathjax_source():
+    """The folder of MathJax files the PyPI package ships."""
+    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"the Python package {MATHJAX_PACKAGE} is missing (it ships MathJax 3 for the "
+                          "offline book): run `make venv` (pip install -r requirements.txt -c constraints.txt)")
+    root = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
+    missing = [p for p in MATHJAX_PARTS if not (root / p).exists()]
     if missing:
-        raise ConfigError(f"vendored assets missing under {root}: {missing}; "
-                          "run `make assets` (tools/vendor_assets.sh)")
+        raise ConfigError(f"{MATHJAX_PACKAGE} at {root} lacks {missing}")
+    return root
 
 
-def dedupe_scripts(app, pagename, templatename, context, doctree):
+def check_mathjax(app, config):
+    mathjax_source()
+    config.mathjax_path = "mathjax/" + MATHJAX_ENTRY
+    config.mathjax3_config = {**(config.mathjax3_config or {}), "loader": {"load": MATHJAX_LOAD}}
+
+
+def copy_mathjax(app, exception):
+    if exception is None and app.builder.format == "html":
+        root, out = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+        for part in MATHJAX_PARTS:
+            if (root / part).is_dir():
+                copy_asset(str(root / part), str(out / part))
+            else:
+                (out / part).parent.mkdir(parents=True, exist_ok=True)
+                copy_asset(str(root / part), str((out / part).parent))
+
+
+def light_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
         # The same inline script is registered once with filename None and once with "".
@@ -36,8 +83,97 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
             continue
         seen.add(key)
         unique.append(script)
-    # In place: later handlers (MathJax, myst-nb's widget scripts) append to this same list.
+    # In place: later handlers (MathJax, myst-nb's scripts) append to this same list.
     context["script_files"][:] = unique
+
+
+def drop_widget_state(app, pagename, templatename, context, doctree):
+    """myst-nb adds the notebook's widget state at priority 500: run after it."""
+    context["script_files"][:] = [s for s in context.get("script_files", [])
+                                  if s.attributes.get("type") != WIDGET_STATE]
+
+
+_RULE = re.compile(r'^html\[data-theme="(\w+)"\] \.highlight(?: \.(\w+))? \{ ([^}]*)\}', re.M)
+_PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.S)
+
+
+def plain_classes(css):
+    """The token classes pygments.css styles with nothing but the code block's own colour, in
+    every theme: their spans can go."""
+    base, rules = {}, {}
+    for theme, cls, body in _RULE.findall(css):
+        decls = body.strip().rstrip(";")
+        if not cls:
+            props = dict(d.split(":", 1) for d in decls.split(";") if ":" in d)
+            base[theme] = {k.strip(): v.strip() for k, v in props.items()}.get("color")
+        else:
+            rules.setdefault(cls, {})[theme] = decls
+    plain = set()
+    for cls, by_theme in rules.items():
+        if set(by_theme) == set(base) and all(by_theme[t] == f"color: {base[t]}" for t in base):
+            plain.add(cls)
+    return plain
+
+
+def unwrap_spans(html, classes):
+    """<span class="n">x</span> -> x inside <pre> blocks, for the given classes."""
+    if not classes:
+        return html
+    span = re.compile(r'<span class="(?:%s)">([^<]*)</span>' % "|".join(sorted(classes)))
+    return _PRE.sub(lambda m: m.group(1) + span.sub(r"\1", m.group(2)) + m.group(3), html)
+
+
+def lighten_pages(app, exception):
+    """The theme's template writes the Font Awesome script tag itself (not through script_files):
+    remove it; unwrap the spans that change nothing in code blocks."""
+    if exception is None and app.builder.format == "html":
+        css = Path(app.outdir) / "_static" / "pygments.css"
+        classes = plain_classes(css.read_text(encoding="utf-8")) if css.is_file() else set()
+        for page in Path(app.outdir).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            lighter = unwrap_spans(FONTAWESOME_JS.sub("", text), classes)
+            if lighter != text:
+                page.write_text(lighter, encoding="utf-8")
+
+
+FA_DIR = "_static/vendor/fontawesome/webfonts"
+FA_SOLID = "fa-solid-900"
+_FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+_FA_GLYPH = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+
+
+def subset_fontawesome(app, exception):
+    """Font Awesome's solid webfont cut down to the icons named in the pages and scripts."""
+    if exception is None and app.builder.format == "html":
+        from fontTools import subset
+
+        out = Path(app.outdir)
+        css_path, font = out / "_static/styles/pydata-sphinx-theme.css", out / FA_DIR / f"{FA_SOLID}.ttf"
+        if not (css_path.is_file() and font.is_file()):
+            return
+        css = css_path.read_text(encoding="utf-8")
+        named = set()
+        for f in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
+            if "mathjax" not in f.parts:
+                named |= set(_FA_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
+        codepoints = set()
+        for selectors, code in _FA_GLYPH.findall(css):
+            if {s[1:-len(":before")] for s in selectors.split(",") if s} & named:
+                codepoints.add(int(code, 16))
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = ["*"]
+        smaller = subset.Subsetter(options)
+        ttf = subset.load_font(str(font), options)
+        smaller.populate(unicodes=sorted(codepoints))
+        smaller.subset(ttf)
+        subset.save_font(ttf, str(out / FA_DIR / f"{FA_SOLID}.subset.woff"), options)
+        solid = f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.woff2) format("woff2"),' \
+                f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.ttf) format("truetype")'
+        if solid not in css:
+            raise RuntimeError(f"the theme's CSS no longer loads {FA_SOLID} as expected: update _ext/offline_assets.py")
+        css_path.write_text(css.replace(solid, f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff) '
+                                               'format("woff")'), encoding="utf-8")
 
 
 def write_root_favicon(app, exception):
@@ -51,11 +187,13 @@ def write_root_favicon(app, exception):
 
 
 def setup(app):
-    app.connect("config-inited", check_assets)
-    # After MathJax (priority 500, deferred) so MathJax 3 exists when the shim runs.
-    app.add_js_file("mathjax-hub-shim.js", priority=510, defer="defer")
+    app.connect("config-inited", check_mathjax)
     # Early: a later handler may return a template name, which ends the event (emit_firstresult).
-    app.connect("html-page-context", dedupe_scripts, priority=1)
+    app.connect("html-page-context", light_scripts, priority=1)
+    app.connect("html-page-context", drop_widget_state, priority=900)
+    app.connect("build-finished", copy_mathjax)
+    # After the theme's own build-finished handler, which writes its pygments.css (priority 500).
+    app.connect("build-finished", lighten_pages, priority=900)
+    app.connect("build-finished", subset_fontawesome, priority=910)
     app.connect("build-finished", write_root_favicon)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-

@@ -165,12 +165,14 @@ MUTANTS = [
            "dw[f] += dy[n, f, i, j] * xp[window][:, ::-1, ::-1]",
            "the naive kernel gradient correlates with the flipped patch",
            (CONV + "conv2d_backward_naive", CONV + "conv2d_backward_naive_math"), CH4),
-    Mutant("maxpool-ties-all", K + "pool.py", "first = is_max > taken ", "first = is_max ",
+    Mutant("maxpool-ties-all", K + "pool.py", "np.greater(is_max, taken, out=first)", "np.copyto(first, is_max)",
            "a tie sends the gradient to every maximum of the window, not the first",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("maxpool-overlap-assign", K + "pool.py",
-           "dx[at_uv] += dy * first if finite_dy else np.where(first, dy, 0)",
-           "dx[at_uv] = np.where(first, dy, dx[at_uv]) if finite_dy else np.where(first, dy, 0)",
+           "dx[at_uv] += (np.multiply(dy, first, out=sent) if finite_dy\n"
+           "                          else np.where(first, dy, 0))",
+           "dx[at_uv] = (np.where(first, dy, dx[at_uv]) if finite_dy\n"
+           "                         else np.where(first, dy, 0))",
            "overlapping max-pool windows overwrite instead of adding",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("avgpool-no-1/n2", K + "pool.py", "share = dy / (size * size)", "share = dy",

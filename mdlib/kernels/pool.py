@@ -1,25 +1,30 @@
-"""Max and average pooling, (N, C, H, W), no padding; stride defaults to the window size.
+"""Max and average pooling, (N, C, H, W), no padding; stride defaults to the window
+size.
 
-Defined in Chapter 4. Output size OH = (H - size) // stride + 1, OW likewise. Windows may overlap
-(stride < size): the backward passes then sum what each input cell receives. Each kernel checks
-its arguments and calls its _math function; the windows come from windows.py, as conv's do.
+Defined in Chapter 4. Output size OH = (H - size) // stride + 1, OW likewise. Windows
+may overlap (stride < size): the backward passes then sum what each input cell receives.
+Each kernel checks its arguments and calls its _math function; the windows come from
+windows.py, as conv's do.
 """
 import numpy as np
 
 from ._check import pool_backward_inputs, pool_inputs
-from .windows import output_size, window_scatter_add, window_view
+from .windows import output_size, window_scatter_add
 
-BLOCK_BYTES = 2**19     # max pooling takes the images (n, c) a block of about this many input bytes at a time
+# pooling takes the images (n, c) a block of about this many input bytes at a time
+BLOCK_BYTES = 2**19
 
 
 def image_blocks(n_images, image_bytes):
-    """Slices of 0..n_images-1, each as many images as fit BLOCK_BYTES (at least one): a block stays in the cache."""
+    """Slices of 0..n_images-1, each as many images as fit BLOCK_BYTES (at least one):
+    a block stays in the cache."""
     step = max(1, BLOCK_BYTES // max(1, image_bytes))
     return [slice(start, start + step) for start in range(0, n_images, step)]
 
 
 def max_pool2d(x, size=2, stride=None):
-    """max_pool2d_math after checking the arguments, a block of images at a time. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
+    """max_pool2d_math after checking the arguments, a block of images at a time.
+    x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
     (N, C, H, W), (OH, OW) = x.shape, output_size(*x.shape[2:], size, size, stride)
     images, y = x.reshape(N * C, H, W), np.empty((N * C, OH, OW), dtype=x.dtype)
@@ -29,85 +34,119 @@ def max_pool2d(x, size=2, stride=None):
 
 
 def max_pool2d_math(x, size, s):
-    """y[n, c, i, j] = max_{u,v} x[n, c, i*s + u, j*s + v]: the largest entry of each size x size window.
+    """y[n, c, i, j] = max_{u,v} x[n, c, i*s + u, j*s + v]: the largest entry of each
+    size x size window.
 
-    Defined in Chapter 4. A running maximum over the size^2 positions (u, v) of the window, each
-    a strided slice of x. A window holding a NaN has the maximum NaN, as in PyTorch.
+    Defined in Chapter 4. The maximum is separable: first the maximum over v along each
+    row, rows[..., r, j] = max_v x[..., r, j*s + v], then over u,
+    y[..., i, j] = max_u rows[..., i*s + u, j]: 2 * size strided slices instead of
+    size^2. A window holding a NaN has the maximum NaN, as in PyTorch.
     """
-    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
-    y = windows[..., 0, 0].copy()
-    for u in range(size):
-        for v in range(size):
-            np.maximum(y, windows[..., u, v], out=y)
+    OH, OW = output_size(*x.shape[-2:], size, size, s)
+    rows = x[..., :s * (OH - 1) + size, 0:s * OW:s].copy()        # (..., rows read, OW)
+    for v in range(1, size):
+        np.maximum(rows, x[..., :s * (OH - 1) + size, v:v + s * OW:s], out=rows)
+    y = rows[..., 0:s * OH:s, :].copy()
+    for u in range(1, size):
+        np.maximum(y, rows[..., u:u + s * OH:s, :], out=y)
     return y
 
 
 def max_pool2d_backward(dy, x, size=2, stride=None):
-    """max_pool2d_backward_math after checking the arguments, a block of images at a time; returns dx like x."""
+    """max_pool2d_backward_math after checking the arguments, a block of images at a
+    time; returns dx like x."""
     dy, x, size, stride = pool_backward_inputs(dy, x, size, stride)
     (N, C, H, W), (OH, OW) = x.shape, dy.shape[2:]
     images, d_images = x.reshape(N * C, H, W), dy.reshape(N * C, OH, OW)
     dx = np.empty(images.shape, dtype=dy.dtype)
     for block in image_blocks(N * C, H * W * x.itemsize):
-        dx[block] = max_pool2d_backward_math(d_images[block], images[block], size, stride)
+        dx[block] = max_pool2d_backward_math(d_images[block], images[block],
+                                             size, stride)
     return dx.reshape(x.shape)
 
 
 def max_pool2d_backward_math(dy, x, size, s):
-    """dx[n, c, i*s + u, j*s + v] += dy[n, c, i, j] where (u, v) is the first maximum of window (i, j).
+    """dx[n, c, i*s + u, j*s + v] += dy[n, c, i, j] where (u, v) is the first maximum of
+    window (i, j).
 
-    Defined in Chapter 4. The first maximum in row-major order, as PyTorch; nowhere else in the
-    window; where windows overlap, an input cell sums what it receives. The forward pass's input x
-    is needed to find where the maxima were: walking (u, v) in row-major order, dy goes to the first
-    entry equal to the maximum y (or the first NaN, when y is NaN) and no further. Each (u, v) is a
-    strided slice of x and of dx, as in the forward pass.
+    Defined in Chapter 4. The first maximum in row-major order, as PyTorch; nowhere else
+    in the window; where windows overlap, an input cell sums what it receives. The
+    forward pass's input x is needed to find where the maxima were: walking (u, v) in
+    row-major order, dy goes to the first entry equal to the maximum y (or the first
+    NaN, when y is NaN) and no further. Each (u, v) is a strided slice of x and of dx,
+    as in the forward pass; the masks and the sent dy are written into the same three
+    arrays for every (u, v) (out=), which saves allocating them 3 * size^2 times.
     """
     y = max_pool2d_math(x, size, s)
     OH, OW = y.shape[-2:]
-    nan_in_y = np.isnan(y).any()                 # only then can a maximum be a NaN (never == y)
-    finite_dy = np.isfinite(dy).all()            # only then is dy * mask the same as where(mask, dy, 0)
-    dx, taken = np.zeros(x.shape, dtype=dy.dtype), np.zeros(y.shape, dtype=bool)   # taken: an earlier (u, v) got dy
+    # NaN maxima (never == y)? dy * mask exact?
+    nan_in_y, finite_dy = np.isnan(y).any(), np.isfinite(dy).all()
+    # taken: an earlier (u, v) got dy; is_max, first, sent: reused for each (u, v)
+    dx, taken = np.zeros(x.shape, dtype=dy.dtype), np.zeros(y.shape, dtype=bool)
+    is_max, first, sent = (np.empty(y.shape, bool), np.empty(y.shape, bool),
+                           np.empty_like(dy))
     for u in range(size):
         for v in range(size):
-            at_uv = (..., slice(u, u + s * OH, s), slice(v, v + s * OW, s))   # x[at_uv][..., i, j] = x[..., i*s + u, j*s + v]
-            is_max = x[at_uv] == y
+            # x[at_uv][..., i, j] = x[..., i*s + u, j*s + v]
+            at_uv = (..., slice(u, u + s * OH, s), slice(v, v + s * OW, s))
+            np.equal(x[at_uv], y, out=is_max)
             if nan_in_y:
                 is_max |= np.isnan(x[at_uv])
-            first = is_max > taken                                           # a maximum, and the first one
+            np.greater(is_max, taken, out=first)          # a maximum, and the first one
             taken |= is_max
-            dx[at_uv] += dy * first if finite_dy else np.where(first, dy, 0)
+            dx[at_uv] += (np.multiply(dy, first, out=sent) if finite_dy
+                          else np.where(first, dy, 0))
     return dx
 
 
 def avg_pool2d(x, size=2, stride=None):
-    """avg_pool2d_math after checking the arguments. x: (N, C, H, W); returns y: (N, C, OH, OW)."""
+    """avg_pool2d_math after checking the arguments, a block of images at a time.
+    x: (N, C, H, W); returns y: (N, C, OH, OW)."""
     x, size, stride, _, _ = pool_inputs(x, size, stride)
-    return avg_pool2d_math(x, size, stride)
+    (N, C, H, W), (OH, OW) = x.shape, output_size(*x.shape[2:], size, size, stride)
+    images, y = x.reshape(N * C, H, W), np.empty((N * C, OH, OW), dtype=x.dtype)
+    for block in image_blocks(N * C, H * W * x.itemsize):
+        y[block] = avg_pool2d_math(images[block], size, stride)
+    return y.reshape(N, C, OH, OW)
 
 
 def avg_pool2d_math(x, size, s):
-    """y[n, c, i, j] = 1/size^2 sum_{u,v} x[n, c, i*s + u, j*s + v]: the mean of each size x size window.
+    """y[n, c, i, j] = 1/size^2 sum_{u,v} x[n, c, i*s + u, j*s + v]: the mean of each
+    size x size window.
 
-    Defined in Chapter 4. A running sum over the size^2 positions (u, v), each a strided slice of x.
+    Defined in Chapter 4. The sum is separable, as max_pool2d_math's maximum: first over
+    v along each row, then over u; 2 * size strided slices instead of size^2.
     """
-    windows = window_view(x, size, size, s)                                  # (N, C, OH, OW, size, size)
-    y = np.zeros(windows.shape[:4], dtype=x.dtype)
-    for u in range(size):
-        for v in range(size):
-            y += windows[..., u, v]
+    OH, OW = output_size(*x.shape[-2:], size, size, s)
+    rows = x[..., :s * (OH - 1) + size, 0:s * OW:s].copy()        # (..., rows read, OW)
+    for v in range(1, size):
+        rows += x[..., :s * (OH - 1) + size, v:v + s * OW:s]
+    y = rows[..., 0:s * OH:s, :].copy()
+    for u in range(1, size):
+        y += rows[..., u:u + s * OH:s, :]
     return y / (size * size)
 
 
 def avg_pool2d_backward(dy, x, size=2, stride=None):
-    """avg_pool2d_backward_math after checking the arguments; returns dx like x."""
+    """avg_pool2d_backward_math after checking the arguments, a block of images at a
+    time; returns dx like x."""
     dy, x, size, stride = pool_backward_inputs(dy, x, size, stride)
-    return avg_pool2d_backward_math(dy, x.shape, size, stride)
+    (N, C, H, W), (OH, OW) = x.shape, dy.shape[2:]
+    d_images, dx = dy.reshape(N * C, OH, OW), np.empty((N * C, H, W), dtype=dy.dtype)
+    for block in image_blocks(N * C, H * W * dy.itemsize):
+        dx[block] = avg_pool2d_backward_math(d_images[block], dx[block].shape,
+                                             size, stride)
+    return dx.reshape(x.shape)
 
 
 def avg_pool2d_backward_math(dy, x_shape, size, s):
-    """dx[n, c, i*s + u, j*s + v] += dy[n, c, i, j] / size^2 for every (u, v): dy spread evenly; overlaps sum.
+    """dx[n, c, i*s + u, j*s + v] += dy[n, c, i, j] / size^2 for every (u, v): dy spread
+    evenly; overlaps sum.
 
-    Defined in Chapter 4. With s == size this is up(dy) = kron(dy, ones((size, size)) / size^2).
+    Defined in Chapter 4. With s == size this is
+    up(dy) = kron(dy, ones((size, size)) / size^2).
     """
     share = dy / (size * size)
-    return window_scatter_add(np.broadcast_to(share[..., None, None], share.shape + (size, size)), x_shape, s)
+    return window_scatter_add(np.broadcast_to(share[..., None, None],
+                                              share.shape + (size, size)),
+                              x_shape, s)

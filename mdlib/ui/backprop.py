@@ -18,6 +18,7 @@ from ..models.losses import get_loss
 from ..models.network import evaluate, init_params, loss_and_gradients
 from . import palette as P
 from .notation import check_sizes
+from .explorable import Explorable
 from .stepper import Stepper
 from .svg import (labelled_matrix, panel, para, sub_sup, svg_as_img, svg_open,
                   symbol)
@@ -25,6 +26,9 @@ from .widget import LiveWidget, control
 
 WIDGET_LOSSES = ("mse", "softmax_cross_entropy")
 """The losses the widget and the stepper offer."""
+
+EXPLORABLE_SEEDS = (0, 1, 2)
+"""The seeds the HTML book's explorable offers (with the widget's own, if it is another)."""
 
 
 # --- pure views ---------------------------------------------------------------------
@@ -186,6 +190,19 @@ class BackpropWidget(LiveWidget):
         step = steps[self.layer.value]
         return step, backprop_html(step)
 
+    def explorable(self):
+        seeds = sorted(set(EXPLORABLE_SEEDS) | {self.seed.value})
+        L = len(self.sizes)
+
+        def picture(l, loss, seed):
+            W, b, x, y = backprop_problem(self.sizes, seed, loss)
+            return backprop_html({s["l"]: s for s in backprop_steps(W, b, x, y, loss)}[l])
+
+        return Explorable("Backpropagation, layer by layer", [
+            ("step", "range", [(l, f"l = {l}") for l in range(L, 1, -1)]),
+            ("loss", "menu", [(x, x) for x in WIDGET_LOSSES]),
+            ("seed", "range", [(s, str(s)) for s in seeds]),
+        ], picture, (self.layer.value, self.loss.value, self.seed.value))
 
 # --- the worked example: a 2-2-2 sigmoid network by hand ----------------------------
 

@@ -13,6 +13,7 @@ from . import palette as P
 from ..kernels.conv import conv2d, conv2d_backward, conv_output_size
 from ..kernels.pool import (avg_pool2d, avg_pool2d_backward, max_pool2d,
                             max_pool2d_backward)
+from .explorable import Explorable
 from .stepper import Stepper
 from .svg import captioned, grid_svg, panel, para, symbol
 from .widget import LiveWidget, control
@@ -642,6 +643,24 @@ class ConvWidget(LiveWidget):
         view = conv_view(example, mode, self.cell.value)
         return view, conv_html(view)
 
+    def explorable(self):
+        most = max(
+            int(np.prod(conv_cells(e, m)))
+            for e in CONV_EXAMPLES
+            for m in ("forward", "backward")
+        )
+
+        def picture(example, mode, cell):
+            if cell >= int(np.prod(conv_cells(example, mode))):
+                raise ValueError(f"{example}, {mode}: no cell {cell}")
+            return conv_html(conv_view(example, mode, cell))
+
+        return Explorable("Convolution", [
+            ("example", "menu", [(e, e) for e in CONV_EXAMPLES]),
+            ("mode", "radio", [(m, m) for m in ("forward", "backward")]),
+            ("cell", "range", [(c, str(c)) for c in range(most)]),
+        ], picture, (self.example.value, self.mode.value, self.cell.value))
+
 
 class PoolWidget(LiveWidget):
     """Defined in Chapter 4. Pick an output cell of 2x2 pooling; see where its upstream
@@ -672,3 +691,18 @@ class PoolWidget(LiveWidget):
         self.cell.value = i * OW + j
         view = pool_view(self.mode.value, self.stride.value, i, j)
         return view, pool_html(view)
+
+    def explorable(self):
+        most = max(dy.size for dy in POOL_EXAMPLE["dy"].values())
+
+        def picture(mode, stride, cell):
+            OH, OW = POOL_EXAMPLE["dy"][stride].shape
+            if cell >= OH * OW:
+                raise ValueError(f"stride {stride}: no output cell {cell}")
+            return pool_html(pool_view(mode, stride, *divmod(cell, OW)))
+
+        return Explorable("Pooling router", [
+            ("pooling", "radio", [(m, m) for m in ("max", "avg")]),
+            ("stride", "range", [(s, str(s)) for s in sorted(POOL_EXAMPLE["dy"])]),
+            ("output cell", "range", [(c, str(c)) for c in range(most)]),
+        ], picture, (self.mode.value, self.stride.value, self.cell.value))

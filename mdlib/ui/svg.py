@@ -1,11 +1,12 @@
-"""Drawing primitives every chapter's pictures share: labels, grids, heatmaps, captions, and
-the two wrappers a picture may need (svg_as_img for a static stepper, stale_html for a live
-widget whose controls no longer describe it). Self-contained HTML and inline SVG, no scripts.
+"""Drawing primitives every chapter's pictures share: labels, grids, heatmaps, captions,
+and the two wrappers a picture may need (svg_as_img for a static stepper, stale_html for
+a live widget whose controls no longer describe it). Self-contained HTML and inline SVG,
+no scripts.
 
-The same HTML is the value of a live ipywidgets.HTML and a frame of a static stepper, so the
-book shows exactly what the live widget shows, with no kernel and no network. A stepper ships
-its SVG as images (svg_as_img) that its script turns back into inline SVG: an untrusted
-notebook's sanitiser keeps images but strips inline SVG.
+The same HTML is the value of a live ipywidgets.HTML and a frame of a static stepper, so
+the book shows exactly what the live widget shows, with no kernel and no network. A
+stepper ships its SVG as images (svg_as_img) that its script turns back into inline SVG:
+an untrusted notebook's sanitiser keeps images but strips inline SVG.
 """
 import re
 import urllib.parse
@@ -16,16 +17,21 @@ import numpy as np
 from . import palette as P
 
 FONT = "font-family:sans-serif"
-_SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{label}">'
+_SVG_HEAD = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} '
+    '{h}" role="img" aria-label="{label}">'
+)
 
 
 def svg_open(width, height, label):
-    """Defined in Chapter 1. The opening <svg> tag of every diagram: its size and its accessible name."""
+    """Defined in Chapter 1. The opening <svg> tag of every diagram: its size and its
+    accessible name."""
     return _SVG_HEAD.format(w=width, h=height, label=escape(label))
 
 
 def sub_sup(symbol, sup=None, sub=None):
-    """Defined in Chapter 1. HTML for a symbol with a superscript and a subscript, e.g. w<sup>3</sup><sub>23</sub>."""
+    """Defined in Chapter 1. HTML for a symbol with a superscript and a subscript, e.g.
+    w<sup>3</sup><sub>23</sub>."""
     html = f"<i>{escape(symbol)}</i>"
     if sup is not None:
         html += f"<sup>{escape(str(sup))}</sup>"
@@ -35,40 +41,53 @@ def sub_sup(symbol, sup=None, sub=None):
 
 
 def shape_text(shape):
-    """Defined in Chapter 1. '(rows, cols)' for a shape, a dash for None (the input layer has no W)."""
+    """Defined in Chapter 1. '(rows, cols)' for a shape, a dash for None (the input
+    layer has no W)."""
     return "&mdash;" if shape is None else escape(f"({shape[0]}, {shape[1]})")
 
 
 def plain_text(html):
-    """Defined in Chapter 2. Readable plain text of a small HTML label: <sup>3</sup> -> ^3, <sub>j</sub> -> _j."""
+    """Defined in Chapter 2. Readable plain text of a small HTML label: <sup>3</sup> ->
+    ^3, <sub>j</sub> -> _j."""
     html = html.replace("<sup>", "^").replace("<sub>", "_")
     return unescape(re.sub(r"<[^>]*>", "", html))
 
 
 def symbol(text, align=""):
-    """Defined in Chapter 2. An operator between two pictures (=, +, a dot, a circled dot), set large."""
+    """Defined in Chapter 2. An operator between two pictures (=, +, a dot, a circled
+    dot), set large."""
     return f"<span style='font-size:18px;margin:0 2px{align}'>{text}</span>"
 
 
 _SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
-_SVG_ATTR = re.compile(r"""(?<![-\w])(width|height|aria-label)=(?:"([^"]*)"|'([^']*)')""")
-# Percent-encode only what a data: URL in a single-quoted attribute needs (#, %, &, ', controls,
-# non-ASCII): the image costs a few percent more than the inline SVG, not a third more as base64.
+_SVG_ATTR = re.compile(
+    r"""(?<![-\w])(width|height|aria-label)=(?:"([^"]*)"|'([^']*)')"""
+)
+# Percent-encode only what a data: URL in a single-quoted attribute needs (#, %, &, ',
+# controls, non-ASCII): the image costs a few percent more than the inline SVG, not a
+# third more as base64.
 _URL_SAFE = " !\"$()*+,-./:;<=>?@[]^_`{|}~"
 
 
 def svg_as_img(html):
-    """Defined in Chapter 1. Every inline <svg> of html as an <img data-svg> whose src is the SVG as a data: URL.
+    """Defined in Chapter 1. Every inline <svg> of html as an <img data-svg> whose src
+    is the SVG as a data: URL.
 
-    Its alt is the SVG's aria-label; width and height are kept. An untrusted notebook's sanitiser
-    keeps such images (it strips inline SVG and runs its text together); mdlib.ui.stepper's script
-    turns them back into the inline SVG (hover titles, selectable text) where scripts run.
+    Its alt is the SVG's aria-label; width and height are kept. An untrusted notebook's
+    sanitiser keeps such images (it strips inline SVG and runs its text together);
+    mdlib.ui.stepper's script turns them back into the inline SVG (hover titles,
+    selectable text) where scripts run.
     """
     def image(match):
         svg = match.group(0)
         head = svg[:svg.index(">")]
-        attrs = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _SVG_ATTR.finditer(head)}
-        size = "".join(f" {k}='{escape(attrs[k])}'" for k in ("width", "height") if k in attrs)
+        attrs = {
+            m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _SVG_ATTR.finditer(head)
+        }
+        size = "".join(
+            f" {k}='{escape(attrs[k])}'" for k in ("width", "height") if k in attrs
+        )
         alt = escape(unescape(attrs.get("aria-label", "diagram")))
         src = "data:image/svg+xml," + urllib.parse.quote(svg, safe=_URL_SAFE)
         return f"<img data-svg alt='{alt}'{size} src='{src}'>"
@@ -76,19 +95,26 @@ def svg_as_img(html):
 
 
 def stale_html(picture_html, note_html):
-    """Defined in Chapter 1. A picture that no longer matches the controls: greyed out, under a note saying why."""
-    return (f"<div data-stale style='{FONT};font-size:14px'>"
-            f"<p style='margin:4px 0;color:{P.HIGHLIGHT}'><b>Not redrawn.</b> {note_html}</p>"
-            f"<div style='opacity:0.3;filter:grayscale(1)' aria-hidden='true'>{picture_html}</div></div>")
+    """Defined in Chapter 1. A picture that no longer matches the controls: greyed out,
+    under a note saying why."""
+    return (
+        f"<div data-stale style='{FONT};font-size:14px'>"
+        f"<p style='margin:4px 0;color:{P.HIGHLIGHT}'><b>Not redrawn.</b> {note_html}"
+        "</p><div style='opacity:0.3;filter:grayscale(1)' aria-hidden='true'>"
+        f"{picture_html}</div></div>"
+    )
 
 
 def matrix_svg(rows, cols, cell, label, cell_size=26):
-    """Defined in Chapter 1. A rows x cols grid with the 1-based cell (row, col) filled red; row and column numbers."""
+    """Defined in Chapter 1. A rows x cols grid with the 1-based cell (row, col) filled
+    red; row and column numbers."""
     w, h = 30 + cols * cell_size, 30 + rows * cell_size
     parts = [svg_open(w, h, label)]
     for c in range(cols):
-        parts.append(f'<text x="{30 + (c + 0.5) * cell_size:.1f}" y="18" font-size="11" '
-                     f'text-anchor="middle" style="{FONT}">{c + 1}</text>')
+        parts.append(
+            f'<text x="{30 + (c + 0.5) * cell_size:.1f}" y="18" font-size="11" '
+            f'text-anchor="middle" style="{FONT}">{c + 1}</text>'
+        )
     for r in range(rows):
         y = 30 + r * cell_size
         parts.append(f'<text x="15" y="{y + cell_size * 0.65:.1f}" font-size="11" '
@@ -102,7 +128,8 @@ def matrix_svg(rows, cols, cell, label, cell_size=26):
 
 
 def cell_colour(value, vmax):
-    """Defined in Chapter 2. Diverging colour: white at 0, red for positive, blue for negative, full at |value| = vmax."""
+    """Defined in Chapter 2. Diverging colour: white at 0, red for positive, blue for
+    negative, full at |value| = vmax."""
     t = 0.0 if vmax == 0 else max(-1.0, min(1.0, value / vmax))
     end = P.rgb(P.HIGHLIGHT if t > 0 else P.NEGATIVE)
     t = abs(t)
@@ -110,19 +137,31 @@ def cell_colour(value, vmax):
 
 
 def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
-    """Defined in Chapter 2. A matrix as coloured cells (colour scaled to its own largest |entry|), values printed."""
+    """Defined in Chapter 2. A matrix as coloured cells (colour scaled to its own
+    largest |entry|), values printed."""
     M = np.atleast_2d(np.asarray(M, dtype=float))
     rows, cols = M.shape
     vmax = float(np.abs(M).max()) if M.size else 0.0
-    parts = [svg_open(cols * cell + 1, rows * cell + 1, label)]
+    # What every cell shares is said once, on a group.
+    parts = [svg_open(cols * cell + 1, rows * cell + 1, label),
+             f'<g stroke="{P.HEATMAP_LINE}" stroke-width="0.5">']
     for r in range(rows):
         for c in range(cols):
             v = M[r, c]
-            parts.append(f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
-                         f'fill="{cell_colour(v, vmax)}" stroke="{P.HEATMAP_LINE}" stroke-width="0.5"><title>{v:.4g}</title></rect>')
-            if show_values and cell >= 20:
-                parts.append(f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}" font-size="8" '
-                             f'text-anchor="middle" style="{FONT}">{v:.2g}</text>')
+            parts.append(
+                f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
+                f'fill="{cell_colour(v, vmax)}"><title>{v:.4g}</title></rect>'
+            )
+    parts.append("</g>")
+    if show_values and cell >= 20:
+        parts.append(f'<g font-size="8" text-anchor="middle" style="{FONT}">')
+        parts += [
+            f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}">'
+            f'{M[r, c]:.2g}</text>'
+            for r in range(rows)
+            for c in range(cols)
+        ]
+        parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -130,43 +169,87 @@ def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
 def labelled_matrix(label_html, M, cell=30):
     """Defined in Chapter 2. A heatmap with its name above and its shape below."""
     shape = np.shape(M)
-    return (f"<div style='display:inline-block;text-align:center;vertical-align:middle;margin:0 4px'>"
-            f"<div style='font-size:13px'>{label_html}</div>"
-            f"{heatmap_svg(M, cell, label=f'{plain_text(label_html)}, shape {tuple(shape)}')}"
-            f"<div style='font-size:11px;color:{P.GRID_LINE}'>{escape(str(tuple(shape)))}</div></div>")
+    return (
+        "<div style='display:inline-block;text-align:center;vertical-align:middle;"
+        f"margin:0 4px'><div style='font-size:13px'>{label_html}</div>"
+        f"""{heatmap_svg(M, cell,
+                         label=f'{plain_text(label_html)}, shape {tuple(shape)}')}"""
+        f"<div style='font-size:11px;color:{P.GRID_LINE}'>{escape(str(tuple(shape)))}"
+        "</div></div>"
+    )
 
 
 def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label=""):
-    """Defined in Chapter 4. A small matrix with its values; fills: {(r, c): colour}; marks: cells
-    outlined in red; offset: rows/columns of zero padding drawn grey."""
+    """Defined in Chapter 4. A small matrix with its values; fills: {(r, c): colour};
+    marks: cells outlined in red; offset: rows/columns of zero padding drawn grey."""
     M = np.asarray(M)
     rows, cols = M.shape
     fills = fills or {}
-    parts = [svg_open(cols * cell + 2, rows * cell + 2, label)]
-    for r in range(rows):
-        for c in range(cols):
-            pad = offset and (r < offset or c < offset or r >= rows - offset or c >= cols - offset)
-            fill = fills.get((r, c), P.PADDING if pad else P.PAPER)
-            parts.append(f'<rect x="{1 + c * cell}" y="{1 + r * cell}" width="{cell}" height="{cell}" '
-                         f'fill="{fill}" stroke="{P.CELL_LINE}"/>')
-            parts.append(f'<text x="{1 + c * cell + cell / 2:.1f}" y="{1 + r * cell + cell * 0.6:.1f}" font-size="11" '
-                         f'text-anchor="middle" style="{FONT}" fill="{P.PADDING_TEXT if pad else P.TEXT}">{fmt.format(M[r, c])}</text>')
+    # What every cell shares is said once, on a group: a page of steppers is hundreds of
+    # grids.
+    pads = {
+        (r, c): bool(
+            offset
+            and (r < offset or c < offset or r >= rows - offset or c >= cols - offset)
+        )
+        for r in range(rows)
+        for c in range(cols)
+    }
+    # One paper rectangle, a rectangle for each coloured cell, the grid lines as one
+    # path.
+    parts = [
+        svg_open(cols * cell + 2, rows * cell + 2, label),
+        f'<rect x="1" y="1" width="{cols * cell}" height="{rows * cell}" '
+        f'fill="{P.PAPER}"/>',
+    ]
+    for (r, c), pad in pads.items():
+        fill = fills.get((r, c), P.PADDING if pad else P.PAPER)
+        if fill != P.PAPER:
+            parts.append(
+                f'<rect x="{1 + c * cell}" y="{1 + r * cell}" width="{cell}" '
+                f'height="{cell}" fill="{fill}"/>'
+            )
+    lines = "".join(f"M1 {1 + r * cell}h{cols * cell}" for r in range(rows + 1))
+    lines += "".join(f"M{1 + c * cell} 1v{rows * cell}" for c in range(cols + 1))
+    parts.append(f'<path d="{lines}" stroke="{P.CELL_LINE}" fill="none"/>')
+    parts.append(
+        f'<g font-size="11" text-anchor="middle" style="{FONT}" fill="{P.TEXT}">'
+    )
+    for (r, c), pad in pads.items():
+        colour = f' fill="{P.PADDING_TEXT}"' if pad else ""
+        parts.append(
+            f'<text x="{1 + c * cell + cell / 2:.1f}" '
+            f'y="{1 + r * cell + cell * 0.6:.1f}"{colour}>{fmt.format(M[r, c])}</text>'
+        )
+    parts.append("</g>")
     for r, c in marks:
-        parts.append(f'<rect x="{1 + c * cell + 1.5}" y="{1 + r * cell + 1.5}" width="{cell - 3}" height="{cell - 3}" '
-                     f'fill="none" stroke="{P.HIGHLIGHT}" stroke-width="3"/>')
+        parts.append(
+            f'<rect x="{1 + c * cell + 1.5}" y="{1 + r * cell + 1.5}" '
+            f'width="{cell - 3}" height="{cell - 3}" '
+            f'fill="none" stroke="{P.HIGHLIGHT}" stroke-width="3"/>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def captioned(title, svg):
-    """Defined in Chapter 4. A picture with its title above, laid out in a row with others."""
-    return (f"<div style='display:inline-block;vertical-align:top;text-align:center;margin:0 10px 6px 0'>"
-            f"<div style='font-size:13px;margin-bottom:2px'>{title}</div>{svg}</div>")
+    """Defined in Chapter 4. A picture with its title above, laid out in a row with
+    others."""
+    return (
+        "<div style='display:inline-block;vertical-align:top;text-align:center;"
+        "margin:0 10px 6px 0'>"
+        f"<div style='font-size:13px;margin-bottom:2px'>{title}</div>{svg}</div>"
+    )
 
 
 def panel(*paragraphs_and_pictures):
-    """Defined in Chapter 1. The frame of every widget's picture: sans-serif text at 14px."""
-    return f"<div style='{FONT};font-size:14px'>" + "".join(paragraphs_and_pictures) + "</div>"
+    """Defined in Chapter 1. The frame of every widget's picture: sans-serif text at
+    14px."""
+    return (
+        f"<div style='{FONT};font-size:14px'>"
+        + "".join(paragraphs_and_pictures)
+        + "</div>"
+    )
 
 
 def para(html, margin="4px 0"):

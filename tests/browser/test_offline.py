@@ -4,12 +4,15 @@ Run by `make browser` inside `unshare -n` (a namespace whose only interface is l
 is served from 127.0.0.1; any request elsewhere is a failure even before it fails to connect.
 Per page it fails on: a request outside the site, a local request that fails (missing asset),
 a page error or console error, a formula MathJax did not typeset, raw TeX left in the text,
-an embedded widget that did not render, and a stepper whose next control does not change the
-frame. Screenshots go to test-artifacts/ for a person to look at.
+widget state or a widget manager in the page, a page over its budget (bytes loaded, DOM
+elements), a stepper whose next control does not change the frame, and an explorable with a
+control that is unlabelled, not operable by the keyboard, or does not change the picture and
+the announced state. Screenshots go to test-artifacts/ for a person to look at.
 """
 import functools
 import http.server
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if "_static" not in p.parts and "_sources" not in p.parts)
+# Per page: every file it loads (sizes on disk, uncompressed, each once) and its DOM elements.
+BUDGET_BYTES, BUDGET_ELEMENTS = 2_500_000, 12_000
 RAW_TEX = ["\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\sum", "\\begin", "\\sigma", "^{"]
 
 
@@ -61,9 +66,10 @@ def test_pages_were_found():
 def test_page_works_offline(browser, base_url, page_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    outside, failed, errors = [], [], []
+    outside, failed, errors, loaded = [], [], [], []
     page.on("request", lambda r: None if r.url.startswith((base_url, "data:", "blob:", "about:"))
             else outside.append(r.url))
+    page.on("requestfinished", lambda r: loaded.append(r.url))
     page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
@@ -74,12 +80,26 @@ def test_page_works_offline(browser, base_url, page_path):
     # MathJax typesets asynchronously; wait for it where the page loads it.
     page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
                   "? MathJax.startup.promise.then(() => true) : true")
-    n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if n_views:
-        page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets.widget-container, "
-                               f".jupyter-widgets.widget-vbox, .jupyter-widgets.widget-box').length >= {n_views}",
-                               timeout=20000)
+    page.wait_for_load_state("networkidle")
 
+    # Budgets, as the page is loaded: bytes of every file it loaded, and DOM elements (after the
+    # scripts and MathJax's first typeset; MathJax typesets a formula as it comes near the screen).
+    files = {}
+    for url in loaded:
+        local = urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+        f = SITE / local
+        f = f / "index.html" if f.is_dir() else f
+        if url.startswith(base_url) and f.is_file():
+            files[local] = f.stat().st_size
+    size, elements = sum(files.values()), page.evaluate("() => document.getElementsByTagName('*').length")
+    biggest = sorted(files.items(), key=lambda kv: -kv[1])[:4]
+    print(f"{page_path}: {size:,d} bytes, {elements:,d} elements")
+    assert size <= BUDGET_BYTES, f"{page_path}: loads {size:,d} bytes > {BUDGET_BYTES:,d}; largest {biggest}"
+    assert elements <= BUDGET_ELEMENTS, f"{page_path}: {elements:,d} DOM elements > {BUDGET_ELEMENTS:,d}"
+
+    # Then every formula, as a reader scrolling through (or printing) would have them.
+    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
+                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / (page_path.replace("/", "__") + ".png")), full_page=True)
 
@@ -89,7 +109,7 @@ def test_page_works_offline(browser, base_url, page_path):
 
     # Every formula typeset: each Sphinx math element holds MathJax output.
     untyped = page.evaluate("""() => Array.from(document.querySelectorAll('.math'))
-        .filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))
+        .filter(e => !e.querySelector('mjx-container mjx-math') && !e.closest('mjx-container'))
         .map(e => e.textContent.slice(0, 80))""")
     assert not untyped, f"{page_path}: formulas left untypeset: {untyped[:5]}"
     # No raw TeX in the readable text (code blocks and scripts excluded).
@@ -100,10 +120,18 @@ def test_page_works_offline(browser, base_url, page_path):
     raw = [t for t in RAW_TEX if t in text]
     assert not raw, f"{page_path}: raw TeX {raw} in text, e.g. ...{text[text.find(raw[0]) - 60:text.find(raw[0]) + 60]}..."
 
-    # Embedded widgets render their initial view (the notation widget's picture is an SVG).
-    if n_views:
-        rendered = page.locator(".jupyter-widgets.widget-html svg").count()
-        assert rendered >= 1, f"{page_path}: {n_views} widget views embedded but no widget picture rendered"
+    # No widget state, no widget manager: a live widget's output is shown by its explorable.
+    widgetry = page.evaluate("""() => Array.from(document.querySelectorAll('script'))
+        .map(s => s.type + ' ' + s.src).filter(t => /widget|require/.test(t))""")
+    assert not widgetry, f"{page_path}: widget state or manager scripts: {widgetry}"
+
+    # Every explorable: every control has a name, moves by the keyboard, and changes the picture
+    # and the announced state.
+    explorables, problems = page.locator(".mdlib-explorable"), []
+    for i in range(explorables.count()):
+        problems += [f"explorable {i}: {p}" for p in check_explorable(page, explorables.nth(i))]
+        explorables.nth(i).screenshot(path=str(ARTIFACTS / f"{page_path.replace('/', '__')}.explorable{i}.png"))
+    assert not problems, f"{page_path}: " + "; ".join(problems)
 
     # Every static stepper steps: clicking next changes the visible frame.
     steppers = page.locator("[data-stepper]")
@@ -119,6 +147,61 @@ def test_page_works_offline(browser, base_url, page_path):
         stepper.screenshot(path=str(ARTIFACTS / f"{page_path.replace('/', '__')}.stepper{i}.png"))
     assert not errors, f"{page_path} script errors after interaction: {errors}"
     context.close()
+
+
+STATE = """el => ({picture: el.querySelector(':scope > [data-role=view]').innerHTML,
+                   status: el.querySelector(':scope > [data-role=status]').textContent,
+                   live: el.querySelector(':scope > [data-role=status]').getAttribute('aria-live')})"""
+# The controls of an explorable, with the element the keyboard acts on and its accessible name.
+CONTROLS = """el => Array.from(el.querySelectorAll(':scope > [data-role=bar] > *')).slice(el.querySelector(
+    ':scope > [data-role=bar] > b') ? 1 : 0).map((box, i) => {
+      const range = box.querySelector('input[type=range]'), menu = box.querySelector('select');
+      const radios = Array.from(box.querySelectorAll('input[type=radio]'));
+      const named = l => l ? l.firstChild.textContent.trim() : '';
+      if (range) { return {i, kind: 'range', name: named(range.labels[0]),
+                           atMax: Number(range.value) >= Number(range.max), span: Number(range.max) - Number(range.min)}; }
+      if (menu) { return {i, kind: 'menu', name: named(menu.labels[0]),
+                          atMax: menu.selectedIndex === menu.options.length - 1, span: menu.options.length - 1}; }
+      const on = radios.findIndex(r => r.checked);
+      return {i, kind: radios.length ? 'radio' : 'unknown',
+              name: box.getAttribute('role') === 'radiogroup' ? (box.getAttribute('aria-label') || '') : '',
+              atMax: on === radios.length - 1, span: radios.length - 1};
+    })"""
+
+
+def check_explorable(page, explorable):
+    """Press an arrow key on every control (towards a value it can take): the picture and the
+    status line must change. Returns the problems found."""
+    explorable.scroll_into_view_if_needed()
+    problems = []
+    state = explorable.evaluate(STATE)
+    if state["live"] != "polite":
+        problems.append("its status line is not aria-live")
+    n_controls = len(explorable.evaluate(CONTROLS))
+    if not n_controls:
+        problems.append("no controls")
+    for index in range(n_controls):
+        c = explorable.evaluate(CONTROLS)[index]  # read again: a change may have moved the others
+        if c["kind"] == "unknown" or not c["name"]:
+            problems.append(f"control {c['i']} ({c['kind']}) has no accessible name")
+            continue
+        if c["span"] < 1:
+            problems.append(f"control {c['name']!r} offers one value only")
+            continue
+        box = explorable.locator(":scope > [data-role=bar] > *").nth(c["i"] + (1 if explorable.locator(
+            ":scope > [data-role=bar] > b").count() else 0))
+        target = {"range": "input[type=range]", "menu": "select", "radio": "input[type=radio]:checked"}[c["kind"]]
+        box.locator(target).focus()
+        key = {"range": ("ArrowRight", "ArrowLeft"), "menu": ("ArrowDown", "ArrowUp"),
+               "radio": ("ArrowRight", "ArrowLeft")}[c["kind"]][1 if c["atMax"] else 0]
+        page.keyboard.press(key)
+        after = explorable.evaluate(STATE)
+        if after["picture"] == state["picture"]:
+            problems.append(f"control {c['name']!r}: {key} did not change the picture")
+        if after["status"] == state["status"]:
+            problems.append(f"control {c['name']!r}: {key} did not change the announced state")
+        state = after
+    return problems
 
 
 CHAPTERS = ["book/01_notation.html", "book/02_backprop.html", "book/03_two_layer_shapes.html", "book/04_conv_pool.html"]

@@ -258,3 +258,26 @@ def test_conv_float32_chunked_matches_unchunked(rng, monkeypatch):
     for c, u in zip(chunked, whole):
         assert c.dtype == np.float32
         np.testing.assert_array_equal(c, u)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_products_one_per_chunk_equal_one_per_sample_exactly(rng, monkeypatch, dtype):
+    """Per-sample products of LOOP_PRODUCT multiply-adds or more run as one product per chunk (the
+    samples side by side, chunk_cols): the same arrays whether a chunk holds one sample or the whole
+    batch, and the naive loops' numbers."""
+    import mdlib.kernels.conv as conv
+    x, w, b = (rng.normal(size=s).astype(dtype) for s in [(3, 16, 20, 20), (64, 16, 3, 3), (64,)])
+    dy = rng.normal(size=(3, 64, 20, 20)).astype(dtype)
+    assert 64 * 16 * 9 * 20 * 20 >= conv.LOOP_PRODUCT                 # the one-product-per-chunk path
+    results = []
+    for budget in (1, 16 * 9 * 400 * np.dtype(dtype).itemsize * 2, 10**12):   # 1, 2 and 3 samples a chunk
+        monkeypatch.setattr(conv, "CHUNK_BYTES", budget)
+        results.append((mdlib.conv2d(x, w, b, 1, 1), *mdlib.conv2d_backward(dy, x, w, 1, 1)))
+    for other in results[1:]:
+        for c, u in zip(results[0], other):
+            assert c.dtype == dtype
+            np.testing.assert_array_equal(c, u)
+    if dtype == np.float64:
+        assert mdlib.relative_error(results[0][0], mdlib.conv2d_naive(x, w, b, 1, 1)) < 1e-9
+        for c, n in zip(results[0][1:], mdlib.conv2d_backward_naive(dy, x, w, 1, 1)):
+            assert mdlib.relative_error(c, n) < 1e-9

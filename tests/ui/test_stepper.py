@@ -234,7 +234,7 @@ JUPYTERLAB_INSERT = """html => { const host = document.createElement('div'); doc
       const c = document.createElement('script'); c.textContent = s.textContent; s.parentNode.replaceChild(c, s); } }"""
 
 
-def step_all(page, n_outputs):
+def step_all(page, n_outputs, n_frames):
     steppers = page.locator("[data-stepper]")
     assert steppers.count() == n_outputs
     for i in range(n_outputs):
@@ -248,8 +248,17 @@ def step_all(page, n_outputs):
     first = steppers.nth(0)
     first.locator('[data-step="prev"]').click()
     first.locator('[data-step="prev"]').click()              # wraps round to the last frame
-    n = first.locator("[data-frame]").count()
-    assert first.evaluate(VISIBLE)["frames"] == [str(n - 1)]
+    assert first.evaluate(VISIBLE)["frames"] == [str(n_frames - 1)]
+    # only the frame shown is in the document: the others wait, detached
+    assert all(steppers.nth(i).locator("[data-frame]").count() == 1 for i in range(n_outputs))
+    # the arrow keys step from a focused button, and the counter announces the frame
+    first.locator('[data-step="next"]').focus()
+    page.keyboard.press("ArrowRight")
+    assert first.evaluate(VISIBLE)["frames"] == ["0"]
+    page.keyboard.press("ArrowLeft")
+    assert first.evaluate(VISIBLE)["frames"] == [str(n_frames - 1)]
+    counter = first.locator("[data-role=counter]")
+    assert counter.get_attribute("aria-live") == "polite" and counter.inner_text() == f"{n_frames} / {n_frames}"
     return steppers
 
 
@@ -264,7 +273,7 @@ def test_copies_of_one_stepper_each_step(browser, how):
     else:
         for _ in range(3):
             page.evaluate(JUPYTERLAB_INSERT, s._repr_html_())
-    steppers = step_all(page, 3)
+    steppers = step_all(page, 3, len(s.frames))
     # trusted: the diagrams are inline SVG again (hover titles, selectable text), no details left
     assert steppers.nth(0).locator("svg").count() > 0 and page.locator("details").count() == 0
     assert page.locator("[data-stepper] img").count() == 0

@@ -81,7 +81,8 @@ def test_every_control_change_changes_the_picture(cls):
 
 @pytest.mark.parametrize("cls", WIDGETS)
 def test_display_records_the_live_view_and_a_readable_fallback(cls):
-    """What a notebook records: the widget view for a kernel, and text for a reader without one."""
+    """What a notebook records: the widget view for a kernel, the explorable (HTML) and text
+    for a reader without one."""
     InteractiveShell.instance()
     widget = cls()
     with capture_output() as captured:
@@ -90,4 +91,5 @@ def test_display_records_the_live_view_and_a_readable_fallback(cls):
     assert output.data[WIDGET_VIEW]["model_id"] == widget.ui.model_id
     text = output.data["text/plain"]
     assert f"Live widget ({cls.__name__})" in text and "run this notebook" in text and "VBox" not in text
+    assert output.data["text/html"] == widget.explorable()._repr_html_()
     assert widget._repr_mimebundle_() == output.data
