@@ -28,7 +28,8 @@ WIDGET_LOSSES = ("mse", "softmax_cross_entropy")
 """The losses the widget and the stepper offer."""
 
 EXPLORABLE_SEEDS = (0, 1, 2)
-"""The seeds the HTML book's explorable offers (with the widget's own, if it is another)."""
+"""The seeds the HTML book's explorable offers (with the widget's own, if it is
+another)."""
 
 
 # --- pure views ---------------------------------------------------------------------
@@ -196,7 +197,8 @@ class BackpropWidget(LiveWidget):
 
         def picture(l, loss, seed):
             W, b, x, y = backprop_problem(self.sizes, seed, loss)
-            return backprop_html({s["l"]: s for s in backprop_steps(W, b, x, y, loss)}[l])
+            steps = {s["l"]: s for s in backprop_steps(W, b, x, y, loss)}
+            return backprop_html(steps[l])
 
         return Explorable("Backpropagation, layer by layer", [
             ("step", "range", [(l, f"l = {l}") for l in range(L, 1, -1)]),
