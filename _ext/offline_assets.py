@@ -177,6 +177,9 @@ def subset_fontawesome(app, exception):
         subset.save_font(ttf, str(out / FA_DIR / f"{FA_SOLID}.subset.woff"), options)
         solid = f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.woff2) format("woff2"),' \
                 f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.ttf) format("truetype")'
+        subset_url = f"url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff)"
+        if solid not in css and subset_url in css:
+            return        # a rebuild into an existing _build: Sphinx kept the rewritten CSS
         if solid not in css:
             raise RuntimeError(f"the theme's CSS no longer loads {FA_SOLID} as expected: update _ext/offline_assets.py")
         css_path.write_text(css.replace(solid, f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff) '
