@@ -12,10 +12,11 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # agree bit for bit on much of the book); the others are fallbacks for a machine that runs it.
 CORETYPE ?= Sandybridge
 
-.PHONY: help venv book test unit nbval nbval-other-cpu mutants jupyterlab browser system-deps execute lab bench torch clean
+.PHONY: help venv book pdf test unit nbval nbval-other-cpu mutants jupyterlab browser system-deps execute lab bench torch clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (sets everything up)"
+	@echo "make pdf      the whole book as one PDF, _build/pdf/book.pdf (offline Chromium), then its test"
 	@echo "make test     unit tests, strict nbval, JupyterLab test, book build, offline browser test"
 	@echo "make lab      JupyterLab on book/ (notebooks signed, widget state kept)"
 	@echo "make execute  re-execute every notebook in place (after editing one)"
@@ -41,7 +42,7 @@ test: unit nbval jupyterlab browser
 	@echo "make test: all stages passed"
 
 unit: venv
-	$(BIN)/pytest tests -m "not browser and not jupyterlab"
+	$(BIN)/pytest tests -m "not browser and not jupyterlab and not pdf"
 
 NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
 nbval: venv
@@ -69,6 +70,13 @@ system-deps:
 OFFLINE := unshare -n $$([ "$$(id -u)" = 0 ] || echo -r) sh -c
 browser: book system-deps
 	$(OFFLINE) 'ip link set lo up && exec $(BIN)/pytest tests/browser -m browser'
+
+# The book as one PDF: tools/pdf.py prints every page of _toc.yml with Chromium (offline, like
+# `browser`) and merges them with pypdf into _build/pdf/book.pdf; tests/pdf then checks it
+# (chapter titles, no raw TeX, every stepper frame, every solution) and reports the page count.
+pdf: book system-deps
+	$(OFFLINE) 'ip link set lo up && exec $(PY) tools/pdf.py'
+	$(BIN)/pytest tests/pdf -m pdf
 
 # PyTorch is never a dependency of the book: with it installed, the unit tests also compare
 # mdlib with torch autograd and the benchmarks report ratios to torch. Best effort: where the
