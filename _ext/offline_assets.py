@@ -23,6 +23,8 @@
   variables, so the copy throws "already been declared"), and any other duplicated
   inline script.
 - Writes /favicon.ico for the root redirect page, which has no icon link.
+- Adds the book's own stylesheet, _ext/assets/mdlib-book.css (phones: what cannot shrink
+  scrolls inside a box that shows it scrolls; diagrams scale to the column), to every page.
 """
 import importlib.util
 import re
@@ -55,6 +57,15 @@ def mathjax_source():
     if missing:
         raise ConfigError(f"{MATHJAX_PACKAGE} at {root} lacks {missing}")
     return root
+
+
+BOOK_CSS = "mdlib-book.css"
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def add_book_css(app, config):
+    config.html_static_path = [*config.html_static_path, str(ASSETS)]
+    app.add_css_file(BOOK_CSS)
 
 
 def check_mathjax(app, config):
@@ -188,6 +199,7 @@ def write_root_favicon(app, exception):
 
 def setup(app):
     app.connect("config-inited", check_mathjax)
+    app.connect("config-inited", add_book_css)
     # Early: a later handler may return a template name, which ends the event (emit_firstresult).
     app.connect("html-page-context", light_scripts, priority=1)
     app.connect("html-page-context", drop_widget_state, priority=900)
