@@ -28,6 +28,7 @@
 """
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 from sphinx.errors import ConfigError
@@ -64,8 +65,17 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def add_book_css(app, config):
-    config.html_static_path = [*config.html_static_path, str(ASSETS)]
     app.add_css_file(BOOK_CSS)
+
+
+def copy_book_css(app):
+    """Copied here rather than through html_static_path: Sphinx 7.4 leaves an existing
+    _static file as it is, so an edited stylesheet would not reach an incremental build.
+    Before the pages are written, so that their ?v= checksum is the new file's."""
+    if app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ASSETS / BOOK_CSS, static / BOOK_CSS)
 
 
 def check_mathjax(app, config):
@@ -204,6 +214,7 @@ def setup(app):
     app.connect("html-page-context", light_scripts, priority=1)
     app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("build-finished", copy_mathjax)
+    app.connect("builder-inited", copy_book_css)
     # After the theme's own build-finished handler, which writes its pygments.css (priority 500).
     app.connect("build-finished", lighten_pages, priority=900)
     app.connect("build-finished", subset_fontawesome, priority=910)
