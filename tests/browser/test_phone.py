@@ -3,7 +3,8 @@
 Per page, with every formula typeset and every exercise solution opened: no element inside
 the main content reaches past the viewport's right edge (hidden elements, such as the
 closed table-of-contents drawer, aside) unless it sits inside a scroll box
-(an ancestor with overflow-x auto or scroll whose own box fits the viewport), and the
+(an ancestor with overflow-x auto or scroll whose own box fits the viewport and whose
+scroll width reaches the element), and the
 document itself does not scroll sideways. Screenshots go to test-artifacts/phone/.
 """
 import pytest
@@ -30,7 +31,10 @@ OVERFLOWING = """([width, slack]) => {
         if (r.width === 0 || r.height === 0 || r.right <= width + slack) continue;
         let held = false;
         for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-            if (scrolls(a) && a.getBoundingClientRect().right <= width + slack) { held = true; break; }
+            // A scroll box holds it if the box fits and can scroll far enough to show it.
+            const b = a.getBoundingClientRect();
+            if (scrolls(a) && b.right <= width + slack
+                && r.right <= b.left + a.clientLeft + a.scrollWidth - a.scrollLeft + slack) { held = true; break; }
         }
         if (held) continue;
         const tag = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
