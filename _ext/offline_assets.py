@@ -23,9 +23,12 @@
   variables, so the copy throws "already been declared"), and any other duplicated
   inline script.
 - Writes /favicon.ico for the root redirect page, which has no icon link.
+- Adds the book's own stylesheet, _ext/assets/mdlib-book.css (phones: what cannot shrink
+  scrolls inside a box that shows it scrolls; diagrams scale to the column), to every page.
 """
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 from sphinx.errors import ConfigError
@@ -55,6 +58,24 @@ def mathjax_source():
     if missing:
         raise ConfigError(f"{MATHJAX_PACKAGE} at {root} lacks {missing}")
     return root
+
+
+BOOK_CSS = "mdlib-book.css"
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def add_book_css(app, config):
+    app.add_css_file(BOOK_CSS)
+
+
+def copy_book_css(app):
+    """Copied here rather than through html_static_path: Sphinx 7.4 leaves an existing
+    _static file as it is, so an edited stylesheet would not reach an incremental build.
+    Before the pages are written, so that their ?v= checksum is the new file's."""
+    if app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ASSETS / BOOK_CSS, static / BOOK_CSS)
 
 
 def check_mathjax(app, config):
@@ -198,10 +219,12 @@ def write_root_favicon(app, exception):
 
 def setup(app):
     app.connect("config-inited", check_mathjax)
+    app.connect("config-inited", add_book_css)
     # Early: a later handler may return a template name, which ends the event (emit_firstresult).
     app.connect("html-page-context", light_scripts, priority=1)
     app.connect("html-page-context", drop_widget_state, priority=900)
     app.connect("build-finished", copy_mathjax)
+    app.connect("builder-inited", copy_book_css)
     # After the theme's own build-finished handler, which writes its pygments.css (priority 500).
     app.connect("build-finished", lighten_pages, priority=900)
     app.connect("build-finished", subset_fontawesome, priority=910)
