@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
+# The unit stage selects what `make unit` selects (Makefile): no browser, JupyterLab or PDF tests.
+UNIT_MARKERS = "not browser and not jupyterlab and not pdf"
 NOTEBOOKS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "book").glob("*.ipynb"))
 K = "mdlib/kernels/"
 M = "mdlib/models/"
@@ -259,7 +261,7 @@ def mutant_runner(py, args):
         try:
             result = {"id": m.id}
             if args.unit:
-                result["unit"] = run(pytest_cmd(py) + ["tests", "-m", "not browser and not jupyterlab"],
+                result["unit"] = run(pytest_cmd(py) + ["tests", "-m", UNIT_MARKERS],
                                      copy, args.timeout)
             if args.book:
                 books = args.book_paths or NOTEBOOKS

@@ -48,3 +48,11 @@ def test_the_edit_is_inside_a_function_the_mutant_names():
 def test_a_stale_mutant_is_reported():
     stale = mutants.Mutant("stale", "mdlib/kernels/dense.py", "no such text", "x", "", (), "")
     assert mutants.check_edits([stale]) != []
+
+
+def test_the_unit_stage_selects_what_make_unit_selects():
+    """A marker `make unit` leaves out (browser, jupyterlab, pdf) must be left out of the
+    harness's unit stage too, or its unmutated baseline fails for want of a built site."""
+    unit = [line for line in (ROOT / "Makefile").read_text().splitlines()
+            if line.strip().startswith("$(BIN)/pytest tests -m")]
+    assert unit == [f'\t$(BIN)/pytest tests -m "{mutants.UNIT_MARKERS}"'], unit
