@@ -8,6 +8,7 @@ the book shows exactly what the live widget shows, with no kernel and no network
 stepper ships its SVG as images (svg_as_img) that its script turns back into inline SVG:
 an untrusted notebook's sanitiser keeps images but strips inline SVG.
 """
+import math
 import re
 import urllib.parse
 from html import escape, unescape
@@ -176,31 +177,44 @@ def _short(v):
     return f"{v:.2g}".replace("-", "\u2212")
 
 
+def _number_width(text):
+    """A generous width of a heatmap's number in px: 0.64 em a digit or minus sign, 0.32
+    em a point."""
+    return sum(0.32 if ch == "." else 0.64 for ch in text) * HEATMAP_FONT
+
+
 def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
     """Defined in Chapter 2. A matrix as coloured cells (colour scaled to its own
-    largest |entry|), values printed."""
+    largest |entry|), values printed.
+
+    cell: the cells' height, and their least width: printed values widen the columns
+    to the widest number (-0.00085 needs 8 characters)."""
     M = np.atleast_2d(np.asarray(M, dtype=float))
     rows, cols = M.shape
     vmax = float(np.abs(M).max()) if M.size else 0.0
+    texts = [[_short(v) for v in row] for row in M]
+    wide = show_values and cell >= 20
+    w = max([cell] + [math.ceil(_number_width(t) + 8) for row in texts for t in row
+                      if wide])
     # What every cell shares is said once, on a group.
-    parts = [svg_open(cols * cell + 1, rows * cell + 1, label),
+    parts = [svg_open(cols * w + 1, rows * cell + 1, label),
              f'<g stroke="{P.HEATMAP_LINE}" stroke-width="0.5">']
     for r in range(rows):
         for c in range(cols):
             v = M[r, c]
             parts.append(
-                f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
+                f'<rect x="{c * w}" y="{r * cell}" width="{w}" height="{cell}" '
                 f'fill="{cell_colour(v, vmax)}"><title>{v:.4g}</title></rect>'
             )
     parts.append("</g>")
-    if show_values and cell >= 20:
+    if wide:
         # 12 px numbers (WCAG's 4.5:1 and at least 11 px as rendered: the SVG is drawn
         # at its own size), black or white, whichever contrasts more with the cell.
         parts.append(f'<g font-size="{HEATMAP_FONT}" text-anchor="middle" '
                      f'style="{FONT}">')
         parts += [
-            f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.5 + 4:.1f}" '
-            f'fill="{P.ink_on(cell_colour(M[r, c], vmax))}">{_short(M[r, c])}</text>'
+            f'<text x="{c * w + w / 2:.1f}" y="{r * cell + cell * 0.5 + 4:.1f}" '
+            f'fill="{P.ink_on(cell_colour(M[r, c], vmax))}">{texts[r][c]}</text>'
             for r in range(rows)
             for c in range(cols)
         ]
