@@ -7,6 +7,8 @@ conv_layer_shapes, pixel_dense_view), their drawing, the static conv_stepper,
 pool_stepper, full_conv_stepper and pixel_dense_stepper, and the live ConvWidget and
 PoolWidget.
 """
+import re
+
 import numpy as np
 
 from . import palette as P
@@ -390,8 +392,8 @@ def conv_backward_html(view):
              f"i&middot;{s} + u &minus; {p} = {r}, "
              f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = "
              f"<b>{view['value']:.4g}</b> (pairs share a colour)"),
-        captioned("upstream delta &delta;", grid_svg(view["dy"], dy_fill,
-                                                     label="upstream delta")),
+        captioned("upstream &delta;",
+                  grid_svg(view["dy"], dy_fill, label="upstream δ")),
         captioned("kernel K", grid_svg(view["k"], k_fill, label="kernel")),
         captioned("input gradient dx",
                   grid_svg(view["dx"], {(r, c): P.SELECTED}, marks=[(r, c)],
@@ -496,15 +498,15 @@ def full_conv_html(view):
                          for i, j in np.ndindex(*view["dy"].shape)})
         pictures += [
             captioned("upstream &delta;",
-                      grid_svg(view["dy"], dy_fill, label="upstream delta")),
+                      grid_svg(view["dy"], dy_fill, label="upstream δ")),
             captioned(f"&delta;<sub>s</sub>: {s - 1} zero{'s' * (s > 2)} between "
                       "entries", grid_svg(view["dilated"], dil_fill,
-                                          label="dilated delta"))]
+                                          label="dilated δ"))]
     crop = f", cropped by p = {p}" if p else ""
     pictures += [
         captioned(f"{name} padded by R&minus;1 = {R - 1} row{'s' * (R != 2)}, "
                   f"S&minus;1 = {S - 1} column{'s' * (S != 2)} of zeros (grey)",
-                  grid_svg(view["padded"], fills, label="padded delta")),
+                  grid_svg(view["padded"], fills, label="padded δ")),
         captioned("rot180(K)", grid_svg(view["rot"], kernel, label="rotated kernel")),
         captioned(f"dx{crop}", grid_svg(view["dx"], {(r, c): P.SELECTED},
                                         marks=[(r, c)], label="input gradient"))]
@@ -535,7 +537,7 @@ def pixel_dense_html(view):
           for c in range(D)],
         para("", "2px 0"),
         captioned("W<sub>mat</sub> = w[:, :, 0, 0]",
-                  grid_svg(view["w_mat"], label="W_mat")),
+                  grid_svg(view["w_mat"], label="Wₘₐₜ")),
         symbol("&times;"),
         captioned(f"x[:, {i}, {j}]", grid_svg(column(view["pixel"]),
                                               {(c, 0): P.SELECTED for c in range(D)},
@@ -554,10 +556,15 @@ def pixel_dense_html(view):
 
 # --- the steppers and the live widgets ------------------------------------------------
 
+def _times(text):
+    """An example's name as a caption prints it: "3x3 input" -> "3×3 input"."""
+    return re.sub(r"(\d)x(\d)", "\\1×\\2", text)
+
+
 _CONV_CAPTIONS = {
     "forward": "Forward, output cell {n} of {total}: slide the kernel, multiply, add.",
-    "backward": ("Backward, input cell {n} of {total}: the deltas and kernel entries "
-                 "that reach it."),
+    "backward": ("Backward, input cell {n} of {total}: the entries of δ and the kernel "
+                 "entries that reach it."),
 }
 
 
@@ -570,7 +577,7 @@ def conv_stepper(example="worked example: 3x3 input, 2x2 kernel"):
         for index in range(total):
             frames.append(conv_html(conv_view(example, mode, index)))
             captions.append(_CONV_CAPTIONS[mode].format(n=index + 1, total=total))
-    return Stepper(frames, captions, title=f"Convolution stepper ({example})")
+    return Stepper(frames, captions, title=f"Convolution stepper ({_times(example)})")
 
 
 def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=None):
@@ -586,8 +593,9 @@ def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=Non
         frames.append(full_conv_html(full_conv_view(example, r * W + c)))
         captions.append(f"dx[{r}, {c}], frame {n + 1} of {len(cells)}: rot180(K) over "
                         "the padded "
-                        + ("dilated delta." if e["stride"] > 1 else "delta."))
-    return Stepper(frames, captions, title=f"The full convolution ({example})")
+                        + ("dilated δ." if e["stride"] > 1 else "δ."))
+    return Stepper(frames, captions,
+                   title=f"The full convolution ({_times(example)})")
 
 
 def pixel_dense_stepper(x=None, w_mat=None, b=None):
@@ -601,9 +609,9 @@ def pixel_dense_stepper(x=None, w_mat=None, b=None):
     frames, captions = [], []
     for n, (i, j) in enumerate(np.ndindex(H, W)):
         frames.append(pixel_dense_html(pixel_dense_view(x, w_mat, b, i, j)))
-        captions.append(f"Pixel ({i}, {j}), frame {n + 1} of {H * W}: the same W_mat "
+        captions.append(f"Pixel ({i}, {j}), frame {n + 1} of {H * W}: the same Wₘₐₜ "
                         "meets this pixel's channel vector.")
-    return Stepper(frames, captions, title="The 1x1 convolution, pixel by pixel")
+    return Stepper(frames, captions, title="The 1×1 convolution, pixel by pixel")
 
 
 def pool_stepper():
@@ -616,7 +624,7 @@ def pool_stepper():
             for j in range(OW):
                 frames.append(pool_html(pool_view(mode, stride, i, j)))
                 captions.append(f"{mode} pooling, stride {stride}: output cell "
-                                f"({i}, {j}) of {OH}x{OW}.")
+                                f"({i}, {j}) of {OH}×{OW}.")
     return Stepper(frames, captions, title="Pooling router")
 
 
@@ -630,7 +638,8 @@ class ConvWidget(LiveWidget):
 
     def __init__(self, example="worked example: 3x3 input, 2x2 kernel", mode="backward",
                  cell=4):
-        self.example = control("menu", "example", example, options=list(CONV_EXAMPLES),
+        self.example = control("menu", "example", example,
+                               options=[(_times(e), e) for e in CONV_EXAMPLES],
                                width="420px")
         self.mode = control("buttons", "mode", mode, options=["forward", "backward"])
         self.cell = control("slider", "cell", cell, min=0,
@@ -656,7 +665,7 @@ class ConvWidget(LiveWidget):
             return conv_html(conv_view(example, mode, cell))
 
         return Explorable("Convolution", [
-            ("example", "menu", [(e, e) for e in CONV_EXAMPLES]),
+            ("example", "menu", [(e, _times(e)) for e in CONV_EXAMPLES]),
             ("mode", "radio", [(m, m) for m in ("forward", "backward")]),
             ("cell", "range", [(c, str(c)) for c in range(most)]),
         ], picture, (self.example.value, self.mode.value, self.cell.value))

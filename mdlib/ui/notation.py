@@ -18,6 +18,8 @@ from .svg import (
     shape_text,
     stale_html,
     sub_sup,
+    sub_text,
+    sup_text,
     svg_open,
 )
 from .widget import LiveWidget, control, note
@@ -206,7 +208,7 @@ def network_svg(view, width=420, height=260):
         fill = P.HIGHLIGHT if (l, j) in (view["source"], view["target"]) else P.PRIMARY
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{fill}"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="10" fill="{P.PAPER}" '
+            f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" fill="{P.PAPER}" '
             f'text-anchor="middle" style="{FONT}">{j}</text>'
         )
     for l in range(1, len(view["sizes"]) + 1):
@@ -260,7 +262,7 @@ def notation_html(view):
     caption = (f"{w}: from neuron {k} of layer {l - 1} to neuron {j} of layer {l}; "
                f"row {j}, column {k} of {sub_sup('W', l)}, shape ({rows}, {cols}) = "
                f"(n<sub>{l}</sub>, n<sub>{l - 1}</sub>)")
-    matrix = matrix_svg(rows, cols, view["cell"], f"matrix W{l}")
+    matrix = matrix_svg(rows, cols, view["cell"], f"matrix W{sup_text(l)}")
     return panel(
         para(caption),
         "<div style='display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start'>"
@@ -279,7 +281,8 @@ def notation_stepper(sizes=(3, 4, 4, 2)):
     frames, captions = [], []
     for s, l, j, k in notation_tour(sizes):
         frames.append(notation_html(notation_view(s, l, j, k)))
-        captions.append(f"Network {'-'.join(map(str, s))}: weight w^{l}_{j}{k}, "
+        captions.append(f"Network {'-'.join(map(str, s))}: weight "
+                        f"w{sup_text(l)}{sub_text(f'{j}{k}')}, "
                         f"from neuron {k} of layer {l - 1} to neuron {j} of layer {l}.")
     return Stepper(frames, captions, title="Notation tour")
 

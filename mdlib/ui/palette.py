@@ -23,7 +23,8 @@ HEATMAP_LINE = "#888"
 CELL_LINE = "#666"            # the lines of a grid of values
 BLOCK_LINE = "#333"           # the outline of a shape block
 PADDING = "#eeeeee"           # zero padding drawn around an input
-PADDING_TEXT = "#999"
+PADDING_TEXT = "#595959"      # a zero of the padding: grey, yet 4.5:1 on PADDING
+                              # (ink_on picks black or white where it is not)
 PICKED_ROW = "#fde0dd"        # the shapes table's row of the picked layer
 
 # The shape explorer (Chapter 3): a product's phase, and a broadcast bias.
@@ -58,3 +59,33 @@ def rgb(colour):
     """Defined in Chapter 2, for the heatmaps' colour scale. '#d62728' -> (214, 39,
     40)."""
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def relative_luminance(colour):
+    """Defined in Chapter 2, for the heatmaps' numbers. WCAG 2's relative luminance of
+    '#rrggbb', 'black' or 'white': 0 for black, 1 for white."""
+    colour = {"black": "#000000", "white": "#ffffff"}.get(colour, colour)
+    if len(colour) == 4:                                  # '#abc' -> '#aabbcc'
+        colour = "#" + "".join(c * 2 for c in colour[1:])
+    def linear(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(text, fill):
+    """Defined in Chapter 2. WCAG 2's contrast ratio of two colours, 1 to 21; text
+    needs 4.5 or more."""
+    high, low = sorted((relative_luminance(text), relative_luminance(fill)),
+                       reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_on(fill, muted=False):
+    """Defined in Chapter 2. The colour of a number drawn on fill: TEXT (black) or
+    PAPER (white), whichever contrasts more (at least 4.58:1 for any fill); muted:
+    PADDING_TEXT (a zero of the padding) where that reaches 4.5:1."""
+    if muted and contrast(PADDING_TEXT, fill) >= 4.5:
+        return PADDING_TEXT
+    return max((TEXT, PAPER), key=lambda ink: contrast(ink, fill))

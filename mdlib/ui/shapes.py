@@ -41,7 +41,8 @@ def two_layer_shapes(m, n, k):
 
     m features, n samples, k hidden units (each >= 1). Returns a list of dicts, in
     order:
-      name: what is computed ("Z1", "dW2", ...); formula: how (plain text); phase:
+      name: what is computed ("Z1", "dW2", ...); formula: how (Unicode text, as
+        3.3 writes it: "dZ₂ A₁ᵀ"); phase:
         "forward"/"backward";
       left, right: the two shapes of a matrix product (None where there is none);
       result: the shape computed; broadcast: the shape added by broadcasting (b1, b2),
@@ -57,26 +58,26 @@ def two_layer_shapes(m, n, k):
             raise ValueError(f"{name} must be a positive whole number; got {v!r}")
     m, n, k = int(m), int(n), int(k)
     return [
-        _row("Z1", "W1 X + b1", "forward", (k, m), (m, n), (k, n), broadcast=(k, 1)),
-        _row("A1", "sigma(Z1)", "forward", result=(k, n)),
-        _row("Z2", "W2 A1 + b2", "forward", (1, k), (k, n), (1, n), broadcast=(1, 1)),
-        _row("A2", "sigma(Z2)", "forward", result=(1, n)),
-        _row("dZ2", "(A2 - Y)/n", "backward", result=(1, n)),
+        _row("Z1", "W₁ X + b₁", "forward", (k, m), (m, n), (k, n), broadcast=(k, 1)),
+        _row("A1", "σ(Z₁)", "forward", result=(k, n)),
+        _row("Z2", "W₂ A₁ + b₂", "forward", (1, k), (k, n), (1, n), broadcast=(1, 1)),
+        _row("A2", "σ(Z₂)", "forward", result=(1, n)),
+        _row("dZ2", "(A₂ − Y)/n", "backward", result=(1, n)),
         _row(
-            "dW2", "dZ2 A1^T", "backward", (1, n), (n, k), (1, k), like=("W2", (1, k))
+            "dW2", "dZ₂ A₁ᵀ", "backward", (1, n), (n, k), (1, k), like=("W2", (1, k))
         ),
         _row(
             "db2",
-            "sum(dZ2, axis=1, keepdims=True)",
+            "Σ(dZ₂, axis=1, keepdims=True)",
             "backward",
             result=(1, 1),
             like=("b2", (1, 1)),
         ),
-        _row("dZ1", "W2^T dZ2 * sigma'(Z1)", "backward", (k, 1), (1, n), (k, n)),
-        _row("dW1", "dZ1 X^T", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
+        _row("dZ1", "W₂ᵀ dZ₂ ⊙ σ′(Z₁)", "backward", (k, 1), (1, n), (k, n)),
+        _row("dW1", "dZ₁ Xᵀ", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
         _row(
             "db1",
-            "sum(dZ1, axis=1, keepdims=True)",
+            "Σ(dZ₁, axis=1, keepdims=True)",
             "backward",
             result=(k, 1),
             like=("b1", (k, 1)),
@@ -93,8 +94,13 @@ def explorer_tour():
 # --- drawing --------------------------------------------------------------------------
 
 _PHASE_COLOURS = {"forward": P.FORWARD, "backward": P.BACKWARD}
-_FACTORS = {"Z1": ("W1", "X"), "Z2": ("W2", "A1"), "dW2": ("dZ2", "A1<sup>T</sup>"),
-            "dZ1": ("W2<sup>T</sup>", "dZ2"), "dW1": ("dZ1", "X<sup>T</sup>")}
+_FACTORS = {"Z1": ("W₁", "X"), "Z2": ("W₂", "A₁"), "dW2": ("dZ₂", "A₁ᵀ"),
+            "dZ1": ("W₂ᵀ", "dZ₂"), "dW1": ("dZ₁", "Xᵀ")}
+
+
+def _typeset(name):
+    """A name of mdlib's arrays as the chapter writes it: "dW2" -> "dW₂"."""
+    return name[:-1] + "₁₂"[int(name[-1]) - 1] if name[-1] in "12" else name
 _ELEMENT_WISE = ("A1", "A2", "dZ2")
 
 
@@ -125,14 +131,14 @@ def _product_diagram(r):
     line = _block(r["left"], c, a) + _op("&middot;") + _block(r["right"], c, b)
     if r["broadcast"]:
         line += _op("+") + _block(
-            r["broadcast"], P.BROADCAST, "b" + r["name"][1] + " (broadcast)"
+            r["broadcast"], P.BROADCAST, _typeset("b" + r["name"][1]) + " (broadcast)"
         )
-    line += _op("=") + _block(r["result"], c, r["name"])
+    line += _op("=") + _block(r["result"], c, _typeset(r["name"]))
     if r["name"] == "dZ1":
-        line += _op("&#8857;") + _block(r["result"], c, "&sigma;&prime;(Z1)")
+        line += _op("&#8857;") + _block(r["result"], c, "σ′(Z₁)")
     return (
         "<div style='margin:4px 0'><b style='display:inline-block;width:90px'>"
-        f"{r['name']}</b>{line}</div>"
+        f"{_typeset(r['name'])}</b>{line}</div>"
     )
 
 
@@ -148,9 +154,10 @@ def _table_row(r):
         )
     if r["broadcast"]:
         product += f" + {r['broadcast']} broadcast"
-    check = f"same shape as {r['like'][0]} {r['like'][1]}" if r["like"] else ""
+    check = (f"same shape as {_typeset(r['like'][0])} {r['like'][1]}" if r["like"]
+             else "")
     cells = (
-        f"<b>{r['name']}</b>",
+        f"<b>{_typeset(r['name'])}</b>",
         escape(r["formula"]),
         product,
         escape(str(r["result"])),

@@ -8,6 +8,7 @@ the book shows exactly what the live widget shows, with no kernel and no network
 stepper ships its SVG as images (svg_as_img) that its script turns back into inline SVG:
 an untrusted notebook's sanitiser keeps images but strips inline SVG.
 """
+import math
 import re
 import urllib.parse
 from html import escape, unescape
@@ -46,11 +47,42 @@ def shape_text(shape):
     return "&mdash;" if shape is None else escape(f"({shape[0]}, {shape[1]})")
 
 
+_SUPERSCRIPT = dict(zip("0123456789+-=()Tlijkn", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵀˡⁱʲᵏⁿ"))
+_SUPERSCRIPT.update({"\u2212": "⁻", "L": "ᴸ"})
+_SUBSCRIPT = dict(zip("0123456789+-=()aeijklmnorstuvx",
+                      "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒᵣₛₜᵤᵥₓ"))
+_SUBSCRIPT["\u2212"] = "₋"
+
+
+def _scripted(text, table, name):
+    if not all(c in table for c in text):
+        raise ValueError(f"{name}: no Unicode {name} for {text!r}")
+    return "".join(table[c] for c in text)
+
+
+def sup_text(text):
+    """Defined in Chapter 1. Text as Unicode superscripts, for plain-text labels
+    (captions, alt text): sup_text("l+1") -> "ˡ⁺¹". Raises ValueError for a character
+    Unicode has no superscript of."""
+    return _scripted(str(text), _SUPERSCRIPT, "superscript")
+
+
+def sub_text(text):
+    """Defined in Chapter 1. Text as Unicode subscripts: sub_text("23") -> "₂₃"."""
+    return _scripted(str(text), _SUBSCRIPT, "subscript")
+
+
+_SCRIPTS = re.compile(r"<(sup|sub)>(.*?)</\1>", re.S)
+
+
 def plain_text(html):
-    """Defined in Chapter 2. Readable plain text of a small HTML label: <sup>3</sup> ->
-    ^3, <sub>j</sub> -> _j."""
-    html = html.replace("<sup>", "^").replace("<sub>", "_")
-    return unescape(re.sub(r"<[^>]*>", "", html))
+    """Defined in Chapter 2. Readable plain text of a small HTML label, typeset as the
+    page is: <sup>3</sup> -> ³, <sub>jk</sub> -> ⱼₖ, &delta; -> δ (for alt text and
+    accessible names)."""
+    def script(match):
+        inner = unescape(re.sub(r"<[^>]*>", "", match.group(2)))
+        return sup_text(inner) if match.group(1) == "sup" else sub_text(inner)
+    return unescape(re.sub(r"<[^>]*>", "", _SCRIPTS.sub(script, html)))
 
 
 def symbol(text, align=""):
@@ -136,28 +168,53 @@ def cell_colour(value, vmax):
     return "#%02x%02x%02x" % tuple(round(255 + (c - 255) * t) for c in end)
 
 
+HEATMAP_FONT = 12
+"""The heatmaps' numbers, in px (SVG user units, drawn 1:1)."""
+
+
+def _short(v):
+    """A heatmap's number: 2 significant digits, a typographic minus."""
+    return f"{v:.2g}".replace("-", "\u2212")
+
+
+def _number_width(text):
+    """A generous width of a heatmap's number in px: 0.64 em a digit or minus sign, 0.32
+    em a point."""
+    return sum(0.32 if ch == "." else 0.64 for ch in text) * HEATMAP_FONT
+
+
 def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
     """Defined in Chapter 2. A matrix as coloured cells (colour scaled to its own
-    largest |entry|), values printed."""
+    largest |entry|), values printed.
+
+    cell: the cells' height, and their least width: printed values widen the columns
+    to the widest number (-0.00085 needs 8 characters)."""
     M = np.atleast_2d(np.asarray(M, dtype=float))
     rows, cols = M.shape
     vmax = float(np.abs(M).max()) if M.size else 0.0
+    texts = [[_short(v) for v in row] for row in M]
+    wide = show_values and cell >= 20
+    w = max([cell] + [math.ceil(_number_width(t) + 8) for row in texts for t in row
+                      if wide])
     # What every cell shares is said once, on a group.
-    parts = [svg_open(cols * cell + 1, rows * cell + 1, label),
+    parts = [svg_open(cols * w + 1, rows * cell + 1, label),
              f'<g stroke="{P.HEATMAP_LINE}" stroke-width="0.5">']
     for r in range(rows):
         for c in range(cols):
             v = M[r, c]
             parts.append(
-                f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
+                f'<rect x="{c * w}" y="{r * cell}" width="{w}" height="{cell}" '
                 f'fill="{cell_colour(v, vmax)}"><title>{v:.4g}</title></rect>'
             )
     parts.append("</g>")
-    if show_values and cell >= 20:
-        parts.append(f'<g font-size="8" text-anchor="middle" style="{FONT}">')
+    if wide:
+        # 12 px numbers (WCAG's 4.5:1 and at least 11 px as rendered: the SVG is drawn
+        # at its own size), black or white, whichever contrasts more with the cell.
+        parts.append(f'<g font-size="{HEATMAP_FONT}" text-anchor="middle" '
+                     f'style="{FONT}">')
         parts += [
-            f'<text x="{c * cell + cell / 2:.1f}" y="{r * cell + cell * 0.62:.1f}">'
-            f'{M[r, c]:.2g}</text>'
+            f'<text x="{c * w + w / 2:.1f}" y="{r * cell + cell * 0.5 + 4:.1f}" '
+            f'fill="{P.ink_on(cell_colour(M[r, c], vmax))}">{texts[r][c]}</text>'
             for r in range(rows)
             for c in range(cols)
         ]
@@ -166,7 +223,7 @@ def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
     return "".join(parts)
 
 
-def labelled_matrix(label_html, M, cell=30):
+def labelled_matrix(label_html, M, cell=40):
     """Defined in Chapter 2. A heatmap with its name above and its shape below."""
     shape = np.shape(M)
     return (
@@ -216,7 +273,8 @@ def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label="")
         f'<g font-size="11" text-anchor="middle" style="{FONT}" fill="{P.TEXT}">'
     )
     for (r, c), pad in pads.items():
-        colour = f' fill="{P.PADDING_TEXT}"' if pad else ""
+        ink = P.ink_on(fills.get((r, c), P.PADDING if pad else P.PAPER), muted=pad)
+        colour = f' fill="{ink}"' if ink != P.TEXT else ""
         parts.append(
             f'<text x="{1 + c * cell + cell / 2:.1f}" '
             f'y="{1 + r * cell + cell * 0.6:.1f}"{colour}>{fmt.format(M[r, c])}</text>'

@@ -471,29 +471,29 @@ def _flat_variant(mistake, W, z, a, delta_L, sp, order):
     return out
 
 
-_BP2 = "BP2 is delta^l = ((W^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l)"
+_BP2 = "BP2 is δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)"
 _BACKWARD_MISTAKES = [
-    ("{name} uses sigma'(a) where BP2 needs sigma'(z): sigma' takes the weighted input "
-     f"z^l, not the activation a^l = sigma(z^l). {_BP2} (see 2.3, the four equations)",
+    ("{name} uses σ′(a) where BP2 needs σ′(z): σ′ takes the weighted input "
+     f"zˡ, not the activation aˡ = σ(zˡ). {_BP2} (see 2.3, the four equations)",
      "prime_of_a"),
-    ("{name} uses sigmoid' although the network's activation is another one: call the "
+    ("{name} uses sigmoid′ although the network's activation is another one: call the "
      "sigma_prime argument, not sigmoid_prime (see 2.3, BP2)", "sigmoid"),
-    (f"{{name}} matches W^l delta^l without the transpose: {_BP2}; the transpose sends "
+    (f"{{name}} matches Wˡ δˡ without the transpose: {_BP2}; the transpose sends "
      "the error back along the weights (see 2.3, BP2)", "W_not_T"),
-    ("{name} is delta_L times sigma'(z^L) again: delta_L already holds BP1's "
-     "sigma'(z^L) (or the fused loss's gradient); start from delta[L] = delta_L (see "
+    ("{name} is delta_L times σ′(zᴸ) again: delta_L already holds BP1's "
+     "σ′(zᴸ) (or the fused loss's gradient); start from delta[L] = delta_L (see "
      "2.3, BP1, and 2.9)", "sigma_twice"),
-    ("{name} is N times too small: delta_L = dC/dZ^L already carries the 1/N of the "
-     "mean cost, so dW = delta a^T and db is the SUM over the samples, with no second "
-     "1/N (see 2.5, the scale of delta)", "mean"),
-    ("{name} uses a^l where BP4 needs a^{l-1}: dW^l = delta^l (a^{l-1})^T, the "
+    ("{name} is N times too small: delta_L = ∂C/∂Zᴸ already carries the 1/N of the "
+     "mean cost, so dW = δ aᵀ and db is the SUM over the samples, with no second "
+     "1/N (see 2.5, the scale of δ)", "mean"),
+    ("{name} uses aˡ where BP4 needs aˡ⁻¹: ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, the "
      "activation that feeds layer l (see 2.3, BP4)", "a_l"),
-    ("{name} is transposed: BP4 is dW^l = delta^l (a^{l-1})^T, shape (n_l, n_{l-1}) "
-     "like W^l (see 2.3, BP4)", "dW_T"),
-    ("{name} lost its column axis: db^l has the shape of b^l, (n_l, 1): sum over the "
+    ("{name} is transposed: BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, shape (nₗ, nₗ₋₁) "
+     "like Wˡ (see 2.3, BP4)", "dW_T"),
+    ("{name} lost its column axis: ∂C/∂bˡ has the shape of bˡ, (nₗ, 1): sum over the "
      "samples with delta.sum(axis=1, keepdims=True) (see 2.3, BP3)", "db_flat"),
     ("{name} is summed over the units (axis 0): BP3 sums over the samples, "
-     "delta.sum(axis=1, keepdims=True), shape (n_l, 1) (see 2.3, BP3)", "db_axis0"),
+     "delta.sum(axis=1, keepdims=True), shape (nₗ, 1) (see 2.3, BP3)", "db_axis0"),
 ]
 
 
@@ -531,7 +531,7 @@ def _unpack_backward(out, case):
         if 2 not in d and L > 2 and 3 in d:
             return (f"{dname} has no key 2",
                     "the loop stops one layer early: BP3 and BP4 run for "
-                    "l = L, ..., 2 (layer 2's W^2 and b^2 need gradients too), BP2 for "
+                    "l = L, ..., 2 (layer 2's W² and b² need gradients too), BP2 for "
                     "l = L-1, ..., 2 (see 2.3)")
         if dname == "delta" and L not in d:
             return (f"delta has no key L = {L}",
@@ -551,11 +551,11 @@ def _unpack_backward(out, case):
 def _backward_exception_hint(err, case):
     if isinstance(err, KeyError) and err.args and err.args[0] in (0, 1):
         return (f"your loop asks for layer {err.args[0]}: z has keys 2..L and a keys "
-                "1..L. BP2 stops at l = 2, delta^1 is never needed: the loop is off by "
+                "1..L. BP2 stops at l = 2, δ¹ is never needed: the loop is off by "
                 "one (see 2.3)")
     if _matmul_error(err):
         return (f"a product's shapes do not align: a missing transpose? {_BP2}, and "
-                "BP4 is dW^l = delta^l (a^{l-1})^T (see 2.3, the four equations)")
+                "BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ (see 2.3, the four equations)")
     return ("run your function on the case above and read the traceback; W, z, a are "
             "dicts keyed by l (z[2..L], a[1..L]), delta_L is (n_L, N)")
 
@@ -617,22 +617,22 @@ def _rows_variant(mistake, Xr, Yr, W1, b1, W2, b2):
 _ROWS = "see Exercise 3.1, samples as rows"
 _ROW_MISTAKES = [
     ("{name} is the transpose of the row-layout gradient: that is the column layout's "
-     "order (dZ^T A). In rows, dW2r = A1r^T dZ2r (k, 1) and dW1r = X_r^T dZ1r (m, k) "
+     "order (dZᵀ A). In rows, dW₂ᵣ = A₁ᵣᵀ dZ₂ᵣ (k, 1) and dW₁ᵣ = Xᵣᵀ dZ₁ᵣ (m, k) "
      f"({_ROWS})", "columns"),
     ("{name} is summed over axis 1, the column layout's axis: in rows the samples are "
      f"axis 0, db = dZ.sum(axis=0, keepdims=True) ({_ROWS})", "axis1"),
     (f"{{name}} lost an axis: db1r is (1, k) and db2r (1, 1), like b1r and b2r: "
      f"dZ.sum(axis=0, keepdims=True) ({_ROWS})", "flat"),
     ("{name} is n times too large: the cost is the MEAN over the n samples, so "
-     "dZ2r = (A2r - Y_r)/n (see 3.3, backward with every shape)", "no_1_n"),
-    ("{name} is n times too small: the 1/n is already in dZ2r = (A2r - Y_r)/n; do not "
+     "dZ₂ᵣ = (A₂ᵣ − Yᵣ)/n (see 3.3, backward with every shape)", "no_1_n"),
+    ("{name} is n times too small: the 1/n is already in dZ₂ᵣ = (A₂ᵣ − Yᵣ)/n; do not "
      "divide dW or db again (see 3.3)", "twice_1_n"),
-    ("{name} has sigma' applied twice: with the cross-entropy, dZ2 = (A2 - Y)/n "
-     "already includes the output's sigma' (see 3.4, delta_2 = a_2 - y)",
+    ("{name} has σ′ applied twice: with the cross-entropy, dZ₂ = (A₂ − Y)/n "
+     "already includes the output's σ′ (see 3.4, δ₂ = a₂ − y)",
      "sigma_twice"),
-    ("{name} uses sigma'(A1) where dZ1 needs sigma'(Z1) = A1 (1 - A1) (see 3.3)",
+    ("{name} uses σ′(A₁) where dZ₁ needs σ′(Z₁) = A₁ (1 − A₁) (see 3.3)",
      "prime_of_a"),
-    ("{name} matches a forward pass with X_r W1r^T: in rows, Z1r = X_r W1r + b1r "
+    ("{name} matches a forward pass with Xᵣ W₁ᵣᵀ: in rows, Z₁ᵣ = Xᵣ W₁ᵣ + b₁ᵣ "
      f"({_ROWS})", "forward_T"),
 ]
 
@@ -704,15 +704,15 @@ def check_two_layer_backward(fn, quiet=False):
                 lambda out, case: _tuple_of(out, _ROW_NAMES,
                                             "in the parameters' shapes"),
                 lambda err, case: ("a product's shapes do not align: in rows every "
-                                   "product is transposed, Z1r = X_r W1r, dZ1r = dZ2r "
-                                   "W2r^T ⊙ sigma'(Z1r), dW1r = X_r^T dZ1r "
+                                   "product is transposed, Z₁ᵣ = Xᵣ W₁ᵣ, dZ₁ᵣ = dZ₂ᵣ "
+                                   "W₂ᵣᵀ ⊙ σ′(Z₁ᵣ), dW₁ᵣ = Xᵣᵀ dZ₁ᵣ "
                                    f"({_ROWS})") if _matmul_error(err) else
                 ("run your function on the case above and read the traceback; the "
                  "arguments are X_r (n, m), Y_r (n, 1), W1 (m, k), b1 (1, k), W2 (k, "
                  "1), b2 (1, 1)"),
                 _rows_shape_hint,
                 lambda name: ("no typical mistake matches: transpose each line of 3.3 "
-                              f"((PQ)^T = Q^T P^T) and compare ({_ROWS})"),
+                              f"((PQ)ᵀ = Qᵀ Pᵀ) and compare ({_ROWS})"),
                 "dW1, db1, dW2, db2 match mdlib's two_layer_backward (transposed) and "
                 "central differences", quiet)
 
@@ -767,8 +767,8 @@ _BIAS = "see 4.4, the bias"
 _CONV_MISTAKES = {
     "dx_unrotated": "dx matches the full correlation with the unrotated kernel (the "
                     "same as a full convolution with rot180(w): the kernel rotated "
-                    "twice). dx is the full convolution of delta with K = the padded "
-                    f"delta correlated with rot180(K): rotate once ({_INPUT}, and 4.5, "
+                    "twice). dx is the full convolution of δ with K = the padded "
+                    f"δ correlated with rot180(K): rotate once ({_INPUT}, and 4.5, "
                     "where rot180 goes)",
     "dx_first_map": "dx uses only the map f = 0: each x[c] feeds every map, so dx[n, "
                     "c] sums the full convolutions of dy[n, f] with w[f, c] over all f "
@@ -776,11 +776,11 @@ _CONV_MISTAKES = {
     "dx_last_map": "dx holds only the last map's term: the loop over f overwrites "
                    "dx[n, c] (=) where it must add (+=); dx[n, c] sums over all F maps "
                    f"({_INPUT})",
-    "dw_rotated": "dw is turned by 180 degrees: delta correlated with x (the wrong "
-                  "order). The kernel gradient is x correlated with delta, dw[f, c] = "
+    "dw_rotated": "dw is turned by 180 degrees: δ correlated with x (the wrong "
+                  "order). The kernel gradient is x correlated with δ, dw[f, c] = "
                   f"sum over n of correlate2d(x[n, c], dy[n, f]) ({_KERNEL})",
-    "dw_convolution": "dw is the convolution of x with delta, which flips delta: the "
-                      "kernel gradient is the valid cross-correlation of x with delta "
+    "dw_convolution": "dw is the convolution of x with δ, which flips δ: the "
+                      "kernel gradient is the valid cross-correlation of x with δ "
                       f"({_KERNEL}, and 4.5)",
     "dw_first_sample": "dw uses only the sample n = 0: sum the kernel gradient over "
                        f"the batch ({_KERNEL})",
@@ -841,7 +841,7 @@ def _conv_cases():
 def _conv_exception_hint(err, case):
     if "larger than" in str(err):
         return ("a valid correlation needs the larger array first: the kernel gradient "
-                "is correlate2d(x[n, c], dy[n, f]), x correlated with delta "
+                "is correlate2d(x[n, c], dy[n, f]), x correlated with δ "
                 f"({_KERNEL})")
     return ("with stride 1 and no padding, dy is (N, F, H - R + 1, W - S + 1); the "
             "full convolution pads dy with R - 1 rows and S - 1 columns of zeros on "
@@ -921,7 +921,7 @@ _POOL_MISTAKES = {
     "last_tie": "dx sends dy to the LAST tied maximum: the convention (mdlib, PyTorch) "
                 "is the first maximum in row-major order, as np.argmax picks it (see "
                 "4.3, ties and kinks)",
-    "average": "dx spreads dy / size^2 over the window: that is average pooling's "
+    "average": "dx spreads dy / size² over the window: that is average pooling's "
                "backward pass; max pooling sends all of dy to the window's maximum "
                f"({_POOL})",
     "unmasked": "dx copies dy to every cell of its window: only the maximum receives "

@@ -133,18 +133,18 @@ def bw_db_axis0(W, z, a, delta_L, sigma_prime):
 
 
 BACKWARD_MISTAKES = [
-    (bw_prime_of_a, "uses sigma'(a) where BP2 needs sigma'(z)"),
+    (bw_prime_of_a, "uses σ′(a) where BP2 needs σ′(z)"),
     (bw_no_transpose, "a missing transpose?"),
-    (bw_no_transpose_square, "matches W^l delta^l without the transpose"),
+    (bw_no_transpose_square, "matches Wˡ δˡ without the transpose"),
     (bw_stops_early, "the loop stops one layer early"),
     (bw_delta_1, "your loop asks for layer 1"),
     (bw_delta_1_returned, "layer 1 is the input"),
     (bw_mean, "N times too small"),
-    (bw_sigma_twice, "delta_L already holds BP1's sigma'(z^L)"),
+    (bw_sigma_twice, "delta_L already holds BP1's σ′(zᴸ)"),
     (bw_hard_sigmoid, "call the sigma_prime argument"),
     (bw_db_flat, "lost its column axis"),
-    (bw_dW_transposed, "is transposed: BP4 is dW^l = delta^l (a^{l-1})^T"),
-    (bw_a_l, "uses a^l where BP4 needs a^{l-1}"),
+    (bw_dW_transposed, "is transposed: BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ"),
+    (bw_a_l, "uses aˡ where BP4 needs aˡ⁻¹"),
     (bw_db_axis0, "is summed over the units (axis 0)"),
 ]
 
@@ -208,10 +208,10 @@ ROWS_MISTAKES = [
     (rows_with("flat"), "lost an axis"),
     (rows_with("no_1_n"), "n times too large"),
     (rows_with("twice_1_n"), "n times too small"),
-    (rows_with("sigma_twice"), "sigma' applied twice"),
-    (rows_with("prime_of_a"), "uses sigma'(A1) where dZ1 needs sigma'(Z1)"),
+    (rows_with("sigma_twice"), "σ′ applied twice"),
+    (rows_with("prime_of_a"), "uses σ′(A₁) where dZ₁ needs σ′(Z₁)"),
     (rows_with("forward_T"), "in rows every product is transposed"),
-    (rows_forward_T_square, "matches a forward pass with X_r W1r^T"),
+    (rows_forward_T_square, "matches a forward pass with Xᵣ W₁ᵣᵀ"),
     (rows_with("order"), "return dW1, db1, dW2, db2 in this order"),
 ]
 
@@ -299,9 +299,9 @@ CONV_MISTAKES = [
     (conv_loops(maps=lambda F: [0]), "dx uses only the map f = 0"),
     (conv_loops(maps=lambda F: [F - 1]), "the loop over f overwrites dx[n, c]"),
     (conv_loops(samples=lambda N: [0]), "dw uses only the sample n = 0"),
-    (conv_wrong_order, "dw is turned by 180 degrees: delta correlated with x"),
+    (conv_wrong_order, "dw is turned by 180 degrees: δ correlated with x"),
     (conv_swapped_unpadded, "a valid correlation needs the larger array first"),
-    (conv_loops(dw_term=lambda a, d: convolve2d(a, d)), "dw is the convolution of x with delta"),
+    (conv_loops(dw_term=lambda a, d: convolve2d(a, d)), "dw is the convolution of x with δ"),
     (conv_loops(samples=lambda N: range(N), overwrite_dw=True), "the loop over n overwrites dw[f, c]"),
     (conv_dw_mean, "dw is the batch sum divided by N"),
     (conv_db(lambda dy: dy.mean(axis=(0, 2, 3))), "db is a mean"),

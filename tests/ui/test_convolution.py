@@ -246,11 +246,11 @@ def test_pixel_dense_stepper_shows_each_pixel_s_vector_and_outputs(text):
         # the drawn pixel vector, W_mat and output column, as the grids print them
         pixel_grid = frame.split("pixel vector")[1].split("</svg>")[0]
         out_grid = frame.split("pixel outputs")[1].split("</svg>")[0]
-        w_grid = frame.split('aria-label="W_mat"')[1].split("</svg>")[0]
+        w_grid = frame.split('aria-label="Wₘₐₜ"')[1].split("</svg>")[0]
         assert [f">{v:.3g}<" in pixel_grid for v in e["x"][:, i, j]] == [True] * D
         assert [f">{v:.3g}<" in out_grid for v in y[:, i, j]] == [True] * y.shape[0]
         assert all(f">{v:.3g}<" in w_grid for v in e["w_mat"].ravel())
-    w_grids = {frame.split('aria-label="W_mat"')[1].split("</svg>")[0] for frame in stepper.frames}
+    w_grids = {frame.split('aria-label="Wₘₐₜ"')[1].split("</svg>")[0] for frame in stepper.frames}
     assert len(w_grids) == 1                                  # one W_mat for every pixel
 
 
