@@ -22,6 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 OUT = ROOT / "_build" / "pdf" / "book.pdf"
 CHROMIUM = "/usr/bin/chromium"
+PAPER, PAPER_WIDTH_MM = "A4", 210
+MARGIN_MM = {"top": 15, "bottom": 15, "left": 14, "right": 14}
+# The printed column, in CSS pixels (96 per inch): what the page is laid out in on paper
+# (tests/browser/test_print.py lays pages out at this width).
+COLUMN_PX = (PAPER_WIDTH_MM - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -72,8 +77,8 @@ def print_page(page, base, url):
         sys.exit(f"{url}: no window.mdlibPrint (is _ext/print_view.py in _config.yml?)")
     page.emulate_media(media="print")
     title = page.evaluate("() => (document.querySelector('article h1') || {}).textContent || document.title")
-    pdf = page.pdf(format="A4", print_background=True,
-                   margin={"top": "15mm", "bottom": "15mm", "left": "14mm", "right": "14mm"},
+    pdf = page.pdf(format=PAPER, print_background=True,
+                   margin={side: f"{mm}mm" for side, mm in MARGIN_MM.items()},
                    display_header_footer=True, header_template="<span></span>",
                    footer_template="<div style='font-size:8px;width:100%;text-align:center'>"
                                    "<span class='pageNumber'></span></div>")

@@ -4,7 +4,8 @@ Checks, with pypdf's text extraction: every chapter title of _toc.yml is in the 
 bookmark, no raw TeX is left, every stepper printed all its frames (each frame's caption, taken
 from the built HTML where every frame is written out, is in the text), every exercise
 solution and hidden code cell was printed open (a sentence or code line from inside each closed
-<details> of the HTML is in the text). Prints the page count.
+<details> of the HTML is in the text), and the file is within its bytes-per-page budget.
+Prints the page count.
 """
 import functools
 import re
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.pdf
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
 SITE = ROOT / "_build" / "html"
+# Average bytes per PDF page. Text, vector pictures and the few plots come to about 21 KB a
+# page (5,224,005 bytes for 252 pages, November 2026); the screen's scroll-box shadows, printed
+# as a pattern each, made it 130 KB (35.8 MB for 275 pages). 50 KB leaves room for other fonts
+# or a Chromium that writes PDFs a little differently, and still fails that kind of weight.
+BUDGET_BYTES_PER_PAGE = 50_000
 RAW_TEX = ["\\frac", "\\delta", "$$", "\\sum", "\\begin", "\\sigma", "\\partial"]
 
 
@@ -61,6 +67,14 @@ def title_of(doc):
 def test_page_count_reported(book):
     reader, _, _ = book
     assert len(reader.pages) >= len(pages()), "fewer PDF pages than book pages"
+
+
+def test_bytes_per_page_within_budget(book):
+    reader, _, _ = book
+    size, n = PDF.stat().st_size, len(reader.pages)
+    print(f"{size / n:,.0f} bytes per page")
+    assert size <= BUDGET_BYTES_PER_PAGE * n, \
+        f"{size:,d} bytes for {n} pages: {size / n:,.0f} a page > {BUDGET_BYTES_PER_PAGE:,d}"
 
 
 @pytest.mark.parametrize("doc", pages())
