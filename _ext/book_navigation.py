@@ -21,6 +21,9 @@ CHAPTER_NUMBER = re.compile(r"^\s*([0-9]+|[A-Z])\.\s")
 
 
 def chapter_figure_numbers(app, env):
+    """After Sphinx's toctree collector has assigned its numbers (env-get-updated, priority 500).
+    Returns the pages whose numbers this changed, so that they are written again."""
+    changed = []
     for docname, numbers in env.toc_fignumbers.items():
         figures = numbers.get("figure")
         if not figures:
@@ -29,7 +32,11 @@ def chapter_figure_numbers(app, env):
         match = CHAPTER_NUMBER.match(title.astext()) if title is not None else None
         prefix = (match.group(1),) if match else ()
         ordered = sorted(figures, key=lambda fid: figures[fid])
-        numbers["figure"] = {fid: prefix + (k,) for k, fid in enumerate(ordered, start=1)}
+        renumbered = {fid: prefix + (k,) for k, fid in enumerate(ordered, start=1)}
+        if renumbered != figures:
+            numbers["figure"] = renumbered
+            changed.append(docname)
+    return changed
 
 
 def copy_search_js(app):
@@ -41,7 +48,7 @@ def copy_search_js(app):
 
 
 def setup(app):
-    app.connect("env-updated", chapter_figure_numbers)
+    app.connect("env-get-updated", chapter_figure_numbers, priority=900)
     app.connect("builder-inited", copy_search_js)
     app.add_js_file(SEARCH_JS)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

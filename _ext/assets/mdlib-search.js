@@ -1,30 +1,45 @@
-/* A page opened from a search result: scroll to the first highlighted match and focus it.
+/* A page opened from a search result: the terms highlighted, the first match in view, focused.
  *
- * Sphinx's search page stores the terms (localStorage "sphinx_highlight_terms", or the page is
- * opened with ?highlight=); sphinx_highlight.js wraps every match in span.highlighted a moment
- * after DOMContentLoaded, over the whole body (the theme has no div.body), and leaves the
- * reader at the top. This script, loaded in <head> before that happens, notes whether there
- * are terms, waits for the spans, and brings the first match in the article into view: inside
- * the section the link's #anchor names, if it names one, and a visible one if there is (a
- * match inside a closed solution opens it). It places it again once the page has loaded and
- * MathJax has typeset, since images and formulas above it change the layout, unless the reader
- * has scrolled meanwhile.
+ * Sphinx's search page stores the terms (localStorage "sphinx_highlight_terms"; a link may also
+ * carry ?highlight=) for sphinx_highlight.js, but that script highlights nothing wherever
+ * searchtools.js is loaded too, and the theme loads it on every page; nor would it scroll.
+ * So this script, loaded in <head>, reads the terms before anything clears them, marks every
+ * match in the article with Sphinx's own _highlightText (span.highlighted, Sphinx's style),
+ * then brings the first match into view and focuses it: inside the section the link's #anchor
+ * names, if that holds one, and a visible one if there is (a match inside a closed solution
+ * opens it). It places it again once the page has loaded and MathJax has typeset, since
+ * images and formulas above it change the layout, unless the reader has moved meanwhile.
  */
 (() => {
   "use strict";
-  let terms = "";
+  let terms = [];
   try {
-    terms = localStorage.getItem("sphinx_highlight_terms")
-      || new URL(window.location).searchParams.get("highlight") || "";
+    const url = new URL(window.location);
+    terms = (localStorage.getItem("sphinx_highlight_terms") || url.searchParams.get("highlight") || "")
+      .toLowerCase().split(/\s+/).filter(t => t);
   } catch (e) { return; }
-  if (!terms.trim() || /\/search\.html$/.test(window.location.pathname)) return;
+  if (!terms.length || /\/search\.html$/.test(window.location.pathname)) return;
 
-  let target = null, readerMoved = false;
+  let readerMoved = false;
+  ["wheel", "touchmove", "keydown", "mousedown"].forEach(type =>
+    window.addEventListener(type, () => { readerMoved = true; }, {passive: true, once: true}));
   const shown = el => el.getClientRects().length > 0;
 
-  const pick = () => {
-    const article = document.querySelector("article.bd-article") || document.querySelector("[role=main]");
-    if (!article) return null;
+  const highlight = article => {
+    try {
+      localStorage.removeItem("sphinx_highlight_terms");
+      const url = new URL(window.location);
+      if (url.searchParams.has("highlight")) {
+        url.searchParams.delete("highlight");
+        window.history.replaceState({}, "", url);
+      }
+    } catch (e) { /* storage or history refused: the highlight still works */ }
+    if (typeof _highlightText === "function") {  // sphinx_highlight.js
+      terms.forEach(term => _highlightText(article, term, "highlighted"));
+    }
+  };
+
+  const firstMatch = article => {
     const id = decodeURIComponent(window.location.hash.slice(1));
     const section = id ? document.getElementById(id) : null;
     const scopes = section && article.contains(section) ? [section, article] : [article];
@@ -36,18 +51,19 @@
     return null;
   };
 
-  const place = () => {
-    if (!target || readerMoved) return;
-    const closed = target.closest("details:not([open])");
-    if (closed && !shown(target)) closed.open = true;
-    target.scrollIntoView({block: "center"});
-  };
-
-  const settle = () => {
-    target = pick();
+  const run = () => {
+    const article = document.querySelector("article.bd-article") || document.querySelector("[role=main]");
+    if (!article) return;
+    highlight(article);
+    const target = firstMatch(article);
     if (!target) return;
+    const place = () => {
+      if (readerMoved) return;
+      const closed = target.closest("details:not([open])");
+      if (closed && !shown(target)) closed.open = true;
+      target.scrollIntoView({block: "center"});
+    };
     target.setAttribute("tabindex", "-1");
-    target.classList.add("mdlib-search-target");
     place();
     target.focus({preventScroll: true});
     const mj = window.MathJax;
@@ -57,17 +73,6 @@
     Promise.all([typeset, loaded]).then(() => requestAnimationFrame(place));
   };
 
-  const watch = () => {
-    if (pick()) { settle(); return; }
-    // sphinx_highlight.js marks every match in one go: the first mark anywhere means it is done.
-    const observer = new MutationObserver(() => {
-      if (document.querySelector("span.highlighted")) { observer.disconnect(); settle(); }
-    });
-    observer.observe(document.body, {childList: true, subtree: true});
-  };
-
-  ["wheel", "touchmove", "keydown", "mousedown"].forEach(type =>
-    window.addEventListener(type, () => { readerMoved = true; }, {passive: true, once: true}));
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
-  else watch();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
 })();

@@ -293,7 +293,7 @@ SEARCH_WHERE = """() => {
     const named = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
     const scope = named && article.contains(named) && named.querySelector('span.highlighted') ? named : article;
     const shown = Array.from(scope.querySelectorAll('span.highlighted')).filter(m => m.getClientRects().length);
-    return {focused, text: a ? a.textContent : '', url: location.href, scrollY: window.scrollY,
+    return {focused, text: focused ? a.textContent : (a ? a.tagName : ''), url: location.href, scrollY: window.scrollY,
             top: r ? r.top : -1, first: focused && shown[0] === a,
             inView: focused && r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight}; }"""
 SEARCH_LANDED = "() => (" + SEARCH_WHERE + ")().inView"
