@@ -263,4 +263,40 @@ def test_search_finds_terms_in_both_languages(browser, base_url, query, expected
     links = page.evaluate("() => Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
     for name in expected:
         assert any(name in link for link in links), f"search for {query!r}: no result on {name}; got {links}"
+
+    # Following the first result opens its page at a highlighted match, in view and focused
+    # (_ext/assets/mdlib-search.js), once the page has loaded and MathJax has typeset.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with page.expect_navigation(wait_until="load"):
+        page.locator("#search-results ul.search li a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+                  "? MathJax.startup.promise.then(() => true) : true")
+    try:
+        page.wait_for_function(SEARCH_LANDED, timeout=20000)
+    except PlaywrightTimeout:
+        pass  # the asserts below say what the page shows instead
+    landed = page.evaluate(SEARCH_WHERE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"search-{links[0].split('/')[-1].split('.')[0]}-{len(query)}.png"))
+    assert landed["focused"] and landed["inView"], \
+        f"search for {query!r}: {page.url} opened with no highlighted match focused in view: {landed}"
+    assert landed["text"].lower() == query.lower(), f"search for {query!r}: focused {landed['text']!r}"
+    assert landed["first"], f"search for {query!r}: the focused match is not the first one shown: {landed}"
     page.close()
+
+
+# The focused element: a highlighted match in the article, inside the viewport, and the first
+# one shown (in the section the link's #anchor names, if it names one).
+SEARCH_WHERE = """() => {
+    const a = document.activeElement, r = a ? a.getBoundingClientRect() : null;
+    const article = document.querySelector('article.bd-article');
+    const focused = !!a && a.matches('article.bd-article span.highlighted');
+    const named = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    const scope = named && article.contains(named) && named.querySelector('span.highlighted') ? named : article;
+    const shown = Array.from(scope.querySelectorAll('span.highlighted')).filter(m => m.getClientRects().length);
+    return {focused, text: focused ? a.textContent : (a ? a.tagName : ''), url: location.href, scrollY: window.scrollY,
+            top: r ? r.top : -1, first: focused && shown[0] === a,
+            inView: focused && r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight}; }"""
+SEARCH_LANDED = "() => (" + SEARCH_WHERE + ")().inView"
