@@ -256,19 +256,29 @@ _PAGE_JS = r"""
   // Per widget output: a view with its picture, a final error, or still pending (loading, or an
   // error the renderer will retry when the manager emits `restored`); whether the manager holds
   // the model the output names.
+  // The manager has loaded the notebook's saved widget state: it holds every model saved there
+  // (the restore registers them all at once).
+  lt.savedStateLoaded = (m) => {
+    const md = lt.panel().content.model.getMetadata('widgets');
+    const st = md && md['application/vnd.jupyter.widget-state+json'];
+    return Object.keys((st && st.state) || {}).every(id => m.has_model(id));
+  };
   lt.widgetStates = () => lt.renderers().map(({r, model_id}) => {
     const text = r.node.textContent.trim(), m = r.__ltManager;
     const view = !!r.node.querySelector(':scope > .jupyter-widgets .widget-html-content');
     const error = /^Error displaying widget/.test(text);
     return {model_id, view, error, retry_pending: !!r._rerenderMimeModel, text: text.slice(0, 80),
-            restored: m ? m.restoredStatus : null, held: m ? m.has_model(model_id) : null};
+            restored: m ? m.restoredStatus : null, held: m ? m.has_model(model_id) : null,
+            state_loaded: m ? lt.savedStateLoaded(m) : null};
   });
   // Settled: each output's widget manager is set and restored, and every widget output shows its
-  // view or a final error (no retry pending). "Error displaying widget" alone is not final: a
-  // renderer that tried before the saved state was loaded retries when the restore ends.
+  // view or a final error. "Error displaying widget" is not final while the renderer still holds
+  // the output for a retry and the saved state is not loaded yet: a restore of the kernel's widgets
+  // alone can end first, and the retry comes when the saved state's restore ends.
   lt.widgetsSettled = (n) => {
     const st = lt.widgetStates();
-    return st.length >= n && st.every(s => s.restored && (s.view || (s.error && !s.retry_pending)));
+    return st.length >= n && st.every(s => s.restored && (s.view || (s.error && (!s.retry_pending
+                                                                                   || s.state_loaded))));
   };
   // The picture: the box's own HTML widget (LiveWidget puts it last); else the largest HTML widget.
   lt.picture = (i) => {
