@@ -232,6 +232,54 @@ _PAGE_JS = r"""
       .filter(o => o.classList.contains('jupyter-widgets') || o.querySelector(':scope > .jupyter-widgets')
                    || /^(Loading widget|Error displaying widget)/.test(o.textContent.trim()));
   lt.widgetRoot = (i) => lt.widgetOutputs()[i].querySelector(':scope > .jupyter-widgets');
+  // The widget renderers (ipywidgets' WidgetRenderer: its node is the output node) of the notebook's
+  // widget outputs, with the model id each output names and the widget manager they render with.
+  // A renderer that fails to find its model keeps the output (_rerenderMimeModel) for a retry when
+  // the manager emits `restored`, unless the manager had already restored: then the error is final.
+  lt.renderers = () => {
+    const p = lt.panel(); if (!p) return [];
+    const rows = [];
+    for (const cell of p.content.widgets) {
+      if (!cell.outputArea || !cell.model.outputs) continue;
+      cell.outputArea.widgets.forEach((child, j) => {
+        const kids = child.widgets || [];
+        const r = kids.find(w => w && w._manager && '_rerenderMimeModel' in w);
+        const out = j < cell.model.outputs.length ? cell.model.outputs.get(j) : null;
+        const view = out && out.data && out.data['application/vnd.jupyter.widget-view+json'];
+        if (!r || !view) return;
+        if (!r.__ltWatched) { r.__ltWatched = true; r._manager.promise.then(m => { r.__ltManager = m; }); }
+        rows.push({r, model_id: view.model_id});
+      });
+    }
+    return rows;
+  };
+  // Per widget output: a view with its picture, a final error, or still pending (loading, or an
+  // error the renderer will retry when the manager emits `restored`); whether the manager holds
+  // the model the output names.
+  // The manager has loaded the notebook's saved widget state: it holds every model saved there
+  // (the restore registers them all at once).
+  lt.savedStateLoaded = (m) => {
+    const md = lt.panel().content.model.getMetadata('widgets');
+    const st = md && md['application/vnd.jupyter.widget-state+json'];
+    return Object.keys((st && st.state) || {}).every(id => m.has_model(id));
+  };
+  lt.widgetStates = () => lt.renderers().map(({r, model_id}) => {
+    const text = r.node.textContent.trim(), m = r.__ltManager;
+    const view = !!r.node.querySelector(':scope > .jupyter-widgets .widget-html-content');
+    const error = /^Error displaying widget/.test(text);
+    return {model_id, view, error, retry_pending: !!r._rerenderMimeModel, text: text.slice(0, 80),
+            restored: m ? m.restoredStatus : null, held: m ? m.has_model(model_id) : null,
+            state_loaded: m ? lt.savedStateLoaded(m) : null};
+  });
+  // Settled: each output's widget manager is set and restored, and every widget output shows its
+  // view or a final error. "Error displaying widget" is not final while the renderer still holds
+  // the output for a retry and the saved state is not loaded yet: a restore of the kernel's widgets
+  // alone can end first, and the retry comes when the saved state's restore ends.
+  lt.widgetsSettled = (n) => {
+    const st = lt.widgetStates();
+    return st.length >= n && st.every(s => s.restored && (s.view || (s.error && (!s.retry_pending
+                                                                                   || s.state_loaded))));
+  };
   // The picture: the box's own HTML widget (LiveWidget puts it last); else the largest HTML widget.
   lt.picture = (i) => {
     const root = lt.widgetRoot(i); if (!root) return null;
@@ -293,8 +341,21 @@ class Notebook:
     def __init__(self, page, lab, name, book):
         self.page, self.lab, self.name, self.path = page, lab, name, Path(book) / name
         self.errors, self.console_errors = [], []
+        self._watch(page)
+
+    def _watch(self, page):
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("console", lambda m: self.console_errors.append(m.text[:300]) if m.type == "error" else None)
+
+    def reload(self, timeout=90):
+        """What a reader does on a broken page: open the notebook afresh in a new page of the same
+        browser context. The old page is closed (its unsaved changes dropped); the kernel stays."""
+        context, timeout_ms = self.page.context, 30000
+        self.page.close()
+        self.page = context.new_page()
+        self.page.set_default_timeout(timeout_ms)
+        self._watch(self.page)
+        return self.open(timeout=timeout)
 
     # -- opening -------------------------------------------------------------------------------
     def open(self, timeout=90):
@@ -309,13 +370,34 @@ class Notebook:
         return self
 
     def wait_widgets_settled(self, n_expected, timeout=60):
-        """Until every widget output shows a view or an error text (not 'Loading widget...')."""
-        self.page.wait_for_function(
-            f"""() => {{ const outs = __lt.widgetOutputs();
-                 return outs.length >= {n_expected} && outs.every(o =>
-                    o.querySelector(':scope > .jupyter-widgets .widget-html-content')
-                    || /Error displaying widget/.test(o.textContent)); }}""",
-            timeout=timeout * 1000)
+        """Until the widget manager has restored and every widget output is final: its view with a
+        picture, or an error the renderer will not retry (see __lt.widgetsSettled)."""
+        self.page.wait_for_function(f"() => __lt.widgetsSettled({int(n_expected)})",
+                                    timeout=timeout * 1000, polling=100)
+
+    def widget_states(self):
+        """Per widget output: model_id, view, error, retry_pending, held (the manager has the
+        model), text."""
+        return self.page.evaluate("() => __lt.widgetStates()")
+
+    def widget_errors(self):
+        """The widget outputs showing an error, as three lists of model ids.
+
+        `missing`: the manager does not hold the model (the saved state lacks it, or the manager
+        did not load it): a fault of the notebook or the set-up. `broken`: the manager holds it
+        but its view could not be built (e.g. a model it refers to is missing). `late`: "model not
+        found" although the manager holds the model: the renderer asked before the restore had
+        registered it, gave up (get_model waits 2 s) after the manager had restored, and will not
+        retry. That is jupyterlab_widgets' race under load (renderer.ts keeps the output for a
+        retry only while the manager is not restored; ipywidgets issue #4026, open PRs
+        #4040-#4042); opening the notebook again clears it.
+        """
+        states = self.widget_states()
+        missing = [s["model_id"] for s in states if s["error"] and not s["held"]]
+        found = [s for s in states if s["error"] and s["held"]]
+        late = [s["model_id"] for s in found if "model not found" in s["text"]]
+        broken = [s["model_id"] for s in found if "model not found" not in s["text"]]
+        return missing, broken, late
 
     def all_cells_trusted(self):
         return self.page.evaluate("""() => { const cells = __lt.panel().content.model.cells; let ok = true;

@@ -17,6 +17,13 @@ widget state saved with the notebook); Debian's Chromium drives it. For every no
 The chapters' MyST (notes, dropdown solutions) must render (jupyterlab-myst), and a chapter saved
 before it is run (an autosave) must keep its widget state (tools/lab_save_hook.py).
 
+Widgets are checked once the widget manager has restored and every widget output is final: its
+view, or an error its renderer will not retry (settle(); not a fixed delay). Under heavy load
+JupyterLab's renderer (jupyterlab_widgets 3.0.17) can give up on a model that the restore
+registers a moment later and then show "model not found" for good (ipywidgets issue #4026):
+settle() tells that apart from a model missing from the saved state, reports it, and opens the
+notebook again once, as a reader would; the notebook opened again must show every widget.
+
 Screenshots and JupyterLab's log go to test-artifacts/jupyterlab/.
 """
 import time
@@ -59,11 +66,35 @@ def test_setup_makes_widget_state_saved(lab):
 
 
 def settle(nb, n_widgets, findings, stage, timeout=45):
-    """Wait until each widget output shows a view or an error; a timeout is a finding."""
-    try:
-        nb.wait_widgets_settled(n_widgets, timeout=timeout)
-    except Exception:
-        findings.append(f"{stage}: the {n_widgets} live widgets did not all render within {timeout} s")
+    """Wait until the widget manager has restored and every widget output is final; check why any
+    shows "Error displaying widget". Returns True if the page was reloaded.
+
+    A timeout is a finding; so is a widget whose model the manager does not hold (the saved state
+    lacks it or was not loaded). A widget whose model the manager does hold, but which JupyterLab's
+    renderer gave up on before the restore registered it, is jupyterlab_widgets' race under load
+    (ipywidgets issue #4026): it is reported, and the notebook opened again once, as a reader
+    would; the page opened again must show every widget.
+    """
+    for attempt in (1, 2):
+        try:
+            nb.wait_widgets_settled(n_widgets, timeout=timeout)
+        except Exception:
+            findings.append(f"{stage}: the {n_widgets} live widgets did not all render within {timeout} s: "
+                            f"{nb.widget_states()}")
+            return attempt > 1
+        missing, broken, late = nb.widget_errors()
+        if missing:
+            findings.append(f"{stage}: widget models {missing} not found: the manager does not hold them")
+        if broken:
+            findings.append(f"{stage}: the views of widget models {broken} could not be built")
+        if late and (attempt > 1 or missing or broken):
+            findings.append(f"{stage}: JupyterLab's renderer gave up on models {late} (held by the manager)"
+                            + (" again after opening the notebook again" if attempt > 1 else ""))
+        if not late or attempt > 1 or missing or broken:
+            return attempt > 1
+        print(f"  {stage}: JupyterLab's renderer gave up on widget models {late} that the manager holds "
+              "(jupyterlab_widgets race under load, ipywidgets #4026); opening the notebook again")
+        nb.reload()
 
 
 @pytest.mark.parametrize("name", ld.NOTEBOOKS)
@@ -191,16 +222,18 @@ def test_saved_before_running_keeps_widget_state(lab, browser):
     try:
         nb.open()
         n_widgets, _ = ld.expected_outputs(book / name)
-        nb.wait_widgets_settled(n_widgets, timeout=45)
+        findings = []
+        settle(nb, n_widgets, findings, "fresh")
+        assert not findings, findings
         nb.save()
         shown, saved = ld.saved_widget_state(book / name)
         assert saved_before and set(saved) >= set(saved_before), f"models lost on save: {set(saved_before) - set(saved)}"
         assert not [m for m in shown if m not in saved], f"views {shown} lost their models on save"
         nb.close_and_shutdown()
         nb.open()
-        time.sleep(8)  # the manager reports a missing model only after the kernel has started
+        settle(nb, n_widgets, findings, "reopened")  # the manager has restored; each widget is final
         nb.screenshot(str(ld.ARTIFACTS / "saved-before-running.reopened.png"))
-        assert not nb.problems(), nb.problems()
+        assert not findings and not nb.problems(), findings + nb.problems()
     finally:
         context.close()
         server.shutdown_kernels()
