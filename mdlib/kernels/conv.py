@@ -226,11 +226,12 @@ def grid_products(dw, dy, x, w_mat_T, KH, KW, s, p):
     """
     (n, F, OH, OW), K = dy.shape, len(w_mat_T)
     WG = grid_width(x.shape[3], OW, s, p)
-    dy_grid = np.zeros((n, F, OH, WG), dtype=dy.dtype)
-    dy_grid[..., :OW] = dy
-    cols, dy_grid = grid_cols(x, KH, KW, s, p), dy_grid.reshape(n, F, OH * WG)
+    cols = grid_cols(x, KH, KW, s, p)
     if WG > OW and not np.isfinite(x).all():
         cols.reshape(n, K, OH, WG)[..., OW:] = 0
+    dy_grid = np.zeros((n, F, OH, WG), dtype=dy.dtype)
+    dy_grid[..., :OW] = dy
+    dy_grid = dy_grid.reshape(n, F, OH * WG)
     # (n, F, C*KH*KW): each sample's product, added to dw in order
     for dw_n in dy_grid @ cols.transpose(0, 2, 1):
         dw += dw_n
