@@ -156,7 +156,7 @@ MUTANTS = [
     Mutant("convolve-no-flip", K + "conv.py", "return correlate2d_math(a, rot180_math(k), mode)",
            "return correlate2d_math(a, k, mode)", "convolution computed as correlation (no flip)",
            (CONV + "convolve2d", CONV + "convolve2d_math"), CH4),
-    Mutant("conv-db-mean", K + "conv.py", "db = dy.sum(axis=(0, 2))", "db = dy.mean(axis=(0, 2))",
+    Mutant("conv-db-mean", K + "conv.py", "db = dy.sum(axis=(0, 2, 3))", "db = dy.mean(axis=(0, 2, 3))",
            "the conv bias gradient averaged instead of summed",
            (CONV + "conv2d_backward", CONV + "conv2d_backward_math"), CH4),
     Mutant("conv-naive-dx-unrotated", K + "conv.py", "dxp[window] += dy[n, f, i, j] * w[f]",

@@ -89,10 +89,8 @@ def conv2d_backward_naive_math(dy, x, w, s, p):
 # copying into it) and stays nearer the cache; measured, the whole forward+backward
 # takes about 30% less CPU time than with 64 MiB.
 # CHUNK_BYTES: memory budget for one chunk's im2col matrix (at least one sample per
-# chunk). LOOP_PRODUCT: per-sample products this large (multiply-adds) run one BLAS call
-# per chunk.
+# chunk).
 CHUNK_BYTES = 16 * 2**20
-LOOP_PRODUCT = 2**21
 
 
 def batch_chunks(N, *sample_shape_and_itemsize):
@@ -123,19 +121,6 @@ def im2col(x, KH, KW, stride=1, padding=0):
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * KH * KW, OH * OW)
 
 
-def chunk_cols(x, KH, KW, stride=1, padding=0):
-    """im2col(x) with the samples side by side:
-    cols[(c, u, v), (n, i, j)] = x_pad[n, c, i*s + u, j*s + v].
-
-    Defined in Chapter 4. x: (n, C, H, W); returns (C*KH*KW, n*OH*OW), so that one
-    matrix product serves a whole chunk of samples (its columns
-    n*OH*OW .. (n+1)*OH*OW - 1 are im2col(x)[n]).
-    """
-    windows = window_view(x, KH, KW, stride, padding)          # (n, C, OH, OW, KH, KW)
-    n, C, OH, OW = windows.shape[:4]
-    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, n * OH * OW)
-
-
 def col2im(cols, x_shape, KH, KW, stride=1, padding=0):
     """The adjoint of im2col: add each column back onto the window it came from
     (overlaps sum).
@@ -163,50 +148,98 @@ def conv2d_math(x, w, b, s, p):
     """Fast conv2d: for each sample, y[n] = w_mat @ im2col(x)[n] + b, with w_mat = w as
     (F, C*KH*KW).
 
-    Defined in Chapter 4. It runs one chunk of samples at a time, so that im2col's
-    matrix stays within CHUNK_BYTES. Small products: the batched product
-    (F, C*KH*KW) @ (n, C*KH*KW, OH*OW) -> (n, F, OH*OW), already in the output layout.
-    Large ones (F*C*KH*KW*OH*OW >= LOOP_PRODUCT): one product
-    w_mat @ chunk_cols(x[chunk]) -> (F, n*OH*OW) for the whole chunk, then moved into
-    the output layout: one large BLAS call instead of n (many calls are slow when the
-    cores are busy). Each output entry is the same sum either way, whatever the
-    chunking.
+    Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
+    matrix stays within CHUNK_BYTES: the batched product
+    (F, C*KH*KW) @ (n, C*KH*KW, OH*WG) -> (n, F, OH*WG), on a grid of OH x WG
+    positions per sample (grid_cols: with stride 1, WG = W + 2p so that every row of
+    the matrix is one slice of x_pad; the columns j >= OW are not windows and are
+    dropped). Each output entry is the same sum whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
-    y = np.empty((N, F, OH * OW), dtype=x.dtype)
-    for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
-        if F * C * KH * KW * OH * OW < LOOP_PRODUCT:    # small: one batched call
-            np.matmul(w.reshape(F, -1), im2col(x[chunk], KH, KW, s, p), out=y[chunk])
-        else:                                   # large: one product, (F, n*OH*OW)
-            y_chunk = w.reshape(F, -1) @ chunk_cols(x[chunk], KH, KW, s, p)
-            y[chunk] = y_chunk.reshape(F, -1, OH * OW).transpose(1, 0, 2)
-    y += b[:, None]
-    return y.reshape(N, F, OH, OW)
+    WG = grid_width(W, OW, s, p)
+    y = np.empty((N, F, OH, OW), dtype=x.dtype)
+    for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
+        y_grid = w.reshape(F, -1) @ grid_cols(x[chunk], KH, KW, s, p)
+        # y[n, f] = y_grid[n, f] on the windows, + b[f]
+        np.add(y_grid.reshape(-1, F, OH, WG)[..., :OW], b[:, None, None], out=y[chunk])
+    return y
 
 
-def per_sample_products(dw, dy, x, w_mat_T, KH, KW, s, p):
-    """With cols = im2col(x): dw += dy[n] @ cols[n]^T for each n in turn; returns
-    d_cols[n] = w_mat^T @ dy[n].
+def grid_width(W, OW, s, p):
+    """Positions per row of grid_cols's grid: W + 2p with stride 1, else OW."""
+    return W + 2 * p if s == 1 else OW
 
-    Defined in Chapter 4. dy: (n, F, OH*OW); cols: (n, C*KH*KW, OH*OW). Small products
-    go as one batched call; large ones (F*OH*OW*C*KH*KW >= LOOP_PRODUCT) with the
-    chunk's samples side by side (chunk_cols): dw one sample at a time, in order, and
-    w_mat^T @ dy one BLAS call for the chunk. The choice depends on the shapes only, not
-    the chunking; returns d_cols as (n, C*KH*KW, OH*OW).
+
+def grid_cols(x, KH, KW, s, p):
+    """im2col(x) on a grid of OH x WG positions per sample (WG = grid_width):
+    cols[n, (c, u, v), (i, j)] = x_pad[n, c, i*s + u, j*s + v] for j < OW.
+
+    Defined in Chapter 4. x: (n, C, H, W); returns (n, C*KH*KW, OH*WG). With stride 1,
+    x_pad gets a spare row of zeros, and row (c, u, v) of cols[n] is x_pad[n, c] read
+    from offset u*(W + 2p) + v: one contiguous slice per (u, v), KH*KW copies in all.
+    The columns j >= OW hold other entries of x_pad (a row wraps to the next): they are
+    not windows. Other strides: im2col.
     """
-    (n, F, P), K = dy.shape, len(w_mat_T)
-    if F * P * K < LOOP_PRODUCT:
-        dw += (dy @ im2col(x, KH, KW, s, p).transpose(0, 2, 1)).sum(axis=0)
-        return w_mat_T @ dy
-    # (K, n*P): im2col(x)[k] is columns k*P .. (k+1)*P - 1
-    cols = chunk_cols(x, KH, KW, s, p)
-    for k in range(n):
-        dw += dy[k] @ cols[:, k * P:(k + 1) * P].T
+    n, C, H, W = x.shape
+    if s != 1:
+        return im2col(x, KH, KW, s, p)
+    (OH, _), (HP, WP) = output_size(H, W, KH, KW, 1, p), (H + 2 * p, W + 2 * p)
+    xp = np.zeros((n, C, HP + 1, WP), dtype=x.dtype)
+    xp[:, :, p:p + H, p:p + W] = x
+    xp, cols = xp.reshape(n, C, -1), np.empty((n, C, KH, KW, OH * WP), dtype=x.dtype)
+    for u in range(KH):
+        for v in range(KW):
+            cols[:, :, u, v] = xp[:, :, u * WP + v:u * WP + v + OH * WP]
+    return cols.reshape(n, C * KH * KW, OH * WP)
+
+
+def grid_col2im(d_cols, x_shape, KH, KW, s, p):
+    """The adjoint of grid_cols: col2im of d_cols (n, C*KH*KW, OH*WG), whose columns
+    j >= OW must be zero.
+
+    Defined in Chapter 4. With stride 1, row (c, u, v) of d_cols[n] is added onto
+    dx_pad[n, c] from offset u*(W + 2p) + v: one contiguous add per (u, v), then the
+    padding is cropped. Other strides: col2im.
+    """
+    n, C, H, W = x_shape
+    if s != 1:
+        return col2im(d_cols, x_shape, KH, KW, s, p)
+    (OH, _), (HP, WP) = output_size(H, W, KH, KW, 1, p), (H + 2 * p, W + 2 * p)
+    dxp = np.zeros((n, C, HP + 1, WP), dtype=d_cols.dtype)
+    flat, d_cols = dxp.reshape(n, C, -1), d_cols.reshape(n, C, KH, KW, OH * WP)
+    for u in range(KH):
+        for v in range(KW):
+            flat[:, :, u * WP + v:u * WP + v + OH * WP] += d_cols[:, :, u, v]
+    return dxp[:, :, p:p + H, p:p + W]
+
+
+def grid_products(dw, dy, x, w_mat_T, KH, KW, s, p):
+    """With cols = grid_cols(x) and dy on its grid: dw += dy[n] @ cols[n]^T for each
+    sample n in turn; returns d_cols[n] = w_mat^T @ dy[n], (n, C*KH*KW, OH*WG).
+
+    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid (n, F, OH, WG) with zeros
+    on the columns j >= OW, which are not windows: those of cols are zeroed too when x
+    holds an inf or a NaN, and those of d_cols when w_mat does (inf * 0 is NaN).
+    Products per sample (one batched call), added to dw in order: the same numbers
+    whatever the chunking.
+    """
+    (n, F, OH, OW), K = dy.shape, len(w_mat_T)
+    WG = grid_width(x.shape[3], OW, s, p)
+    cols = grid_cols(x, KH, KW, s, p)
+    if WG > OW and not np.isfinite(x).all():
+        cols.reshape(n, K, OH, WG)[..., OW:] = 0
+    dy_grid = np.zeros((n, F, OH, WG), dtype=dy.dtype)
+    dy_grid[..., :OW] = dy
+    dy_grid = dy_grid.reshape(n, F, OH * WG)
+    # (n, F, C*KH*KW): each sample's product, added to dw in order
+    for dw_n in dy_grid @ cols.transpose(0, 2, 1):
+        dw += dw_n
     del cols                                         # d_cols may reuse its memory
-    # (K, n*P): one product for the chunk
-    d_cols = w_mat_T @ dy.transpose(1, 0, 2).reshape(F, n * P)
-    return d_cols.reshape(K, n, P).transpose(1, 0, 2)             # (n, K, P), a view
+    d_cols = w_mat_T @ dy_grid                                   # (n, K, OH*WG)
+    if WG > OW and not np.isfinite(w_mat_T).all():
+        d_cols.reshape(n, K, OH, WG)[..., OW:] = 0
+    return d_cols
 
 
 def conv2d_backward(dy, x, w, stride=1, padding=0):
@@ -217,28 +250,27 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
 
 
 def conv2d_backward_math(dy, x, w, s, p):
-    """Fast backward of conv2d. With dy as (N, F, OH*OW), w_mat = w as (F, C*KH*KW),
+    """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, C*KH*KW),
     cols = im2col(x):
 
     Defined in Chapter 4.
     db = dy summed over n and the positions         (F,)
     dw = sum over n of dy[n] @ cols[n]^T             (F, C*KH*KW) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)         (N, C, H, W)
-    One chunk of samples at a time, as in conv2d_math, with products per sample
-    (per_sample_products): the same numbers whatever the chunking.
+    One chunk of samples at a time, on conv2d_math's grid (grid_cols), with products
+    per sample (grid_products): the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
-    dy = dy.reshape(N, F, OH * OW)
-    db = dy.sum(axis=(0, 2))
+    WG = grid_width(x.shape[3], OW, s, p)
+    db = dy.sum(axis=(0, 2, 3))
     # (C*KH*KW, F), laid out for the product
     w_mat_T = np.ascontiguousarray(w.reshape(F, -1).T)
     dw, dx = (np.zeros((F, C * KH * KW), dtype=dy.dtype),
               np.empty(x.shape, dtype=dy.dtype))
-    for chunk in batch_chunks(N, C * KH * KW, OH, OW, x.itemsize):
-        # dw += dy[n] @ cols[n]^T; d_cols[n] = w_mat^T @ dy[n]
-        d_cols = per_sample_products(dw, dy[chunk], x[chunk], w_mat_T,
-                                     KH, KW, s, p)
-        dx[chunk] = col2im(d_cols, x[chunk].shape, KH, KW, s, p)
+    for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
+        # dw += dy[n] @ cols[n]^T; d_cols[n] = w_mat^T @ dy[n], on the grid
+        d_cols = grid_products(dw, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p)
+        dx[chunk] = grid_col2im(d_cols, x[chunk].shape, KH, KW, s, p)
     return dx, dw.reshape(w.shape), db
 
 

@@ -262,15 +262,14 @@ def test_conv_float32_chunked_matches_unchunked(rng, monkeypatch):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_large_products_one_per_chunk_equal_one_per_sample_exactly(rng, monkeypatch, dtype):
-    """Per-sample products of LOOP_PRODUCT multiply-adds or more run as one product per chunk (the
-    samples side by side, chunk_cols): the same arrays whether a chunk holds one sample or the whole
-    batch, and the naive loops' numbers."""
+    """The products run one per chunk (the samples side by side, grid_cols): the same arrays whether
+    a chunk holds one sample or the whole batch, and the naive loops' numbers."""
     import mdlib.kernels.conv as conv
     x, w, b = (rng.normal(size=s).astype(dtype) for s in [(3, 16, 20, 20), (64, 16, 3, 3), (64,)])
     dy = rng.normal(size=(3, 64, 20, 20)).astype(dtype)
-    assert 64 * 16 * 9 * 20 * 20 >= conv.LOOP_PRODUCT                 # the one-product-per-chunk path
     results = []
-    for budget in (1, 16 * 9 * 400 * np.dtype(dtype).itemsize * 2, 10**12):   # 1, 2 and 3 samples a chunk
+    # 1, 2 and 3 samples a chunk (a sample's grid: 20 rows of 20 + 2 positions)
+    for budget in (1, 16 * 9 * 20 * 22 * np.dtype(dtype).itemsize * 2, 10**12):
         monkeypatch.setattr(conv, "CHUNK_BYTES", budget)
         results.append((mdlib.conv2d(x, w, b, 1, 1), *mdlib.conv2d_backward(dy, x, w, 1, 1)))
     for other in results[1:]:
@@ -281,3 +280,46 @@ def test_large_products_one_per_chunk_equal_one_per_sample_exactly(rng, monkeypa
         assert mdlib.relative_error(results[0][0], mdlib.conv2d_naive(x, w, b, 1, 1)) < 1e-9
         for c, n in zip(results[0][1:], mdlib.conv2d_backward_naive(dy, x, w, 1, 1)):
             assert mdlib.relative_error(c, n) < 1e-9
+
+
+@pytest.mark.parametrize("s, p", [(1, 0), (1, 1), (1, 2), (2, 1)])
+def test_grid_cols_on_the_windows_is_im2col_and_grid_col2im_is_col2im(rng, s, p):
+    """conv2d's grid (grid_cols: W + 2p positions a row with stride 1, the columns j >= OW not windows)
+    holds exactly im2col's columns on the windows, and grid_col2im puts them back as col2im does."""
+    import mdlib.kernels.conv as conv
+    x = rng.normal(size=(3, 2, 7, 6))
+    OH, OW = conv.output_size(7, 6, 3, 2, s, p)
+    WG = conv.grid_width(6, OW, s, p)
+    assert WG == (6 + 2 * p if s == 1 else OW)
+    grid = conv.grid_cols(x, 3, 2, s, p).reshape(3, 2 * 3 * 2, OH, WG)
+    np.testing.assert_array_equal(grid[..., :OW], conv.im2col(x, 3, 2, s, p).reshape(3, -1, OH, OW))
+    d_cols = np.zeros((3, 2 * 3 * 2, OH, WG))
+    d_cols[..., :OW] = rng.normal(size=(3, 2 * 3 * 2, OH, OW))
+    dx = conv.grid_col2im(d_cols.reshape(3, 2 * 3 * 2, -1), x.shape, 3, 2, s, p)
+    expected = conv.col2im(np.ascontiguousarray(d_cols[..., :OW]).reshape(3, 2 * 3 * 2, -1), x.shape, 3, 2, s, p)
+    assert dx.shape == x.shape and mdlib.relative_error(dx, expected) < 1e-12
+
+
+def test_an_inf_reaches_only_the_gradients_of_the_windows_that_hold_it():
+    """With stride 1 the grid's extra columns read entries of x_pad (a row wraps to the next) and
+    multiply w by zeros: an inf in x or w must not leak through them (inf * 0 is NaN). An inf in the
+    first column of x is never read by a window at v = 2, and an inf at w[0, 0, 0, 0] never reaches
+    the last row or column of dx: those entries stay finite, as the naive loops give them."""
+    rng = np.random.default_rng(5)
+    x, w, dy = rng.normal(size=(2, 1, 5, 6)), rng.normal(size=(2, 1, 3, 3)), rng.normal(size=(2, 2, 5, 6))
+    x_inf = x.copy()
+    x_inf[:, 0, :, 0] = np.inf
+    with np.errstate(invalid="ignore"):                              # inf - inf in the sums
+        _, dw, _ = mdlib.conv2d_backward(dy, x_inf, w, 1, 1)
+        _, dw_naive, _ = mdlib.conv2d_backward_naive(dy, x_inf, w, 1, 1)
+    assert np.all(np.isfinite(dw[:, :, :, 2])) and not np.all(np.isfinite(dw))
+    np.testing.assert_array_equal(np.isfinite(dw), np.isfinite(dw_naive))
+    assert mdlib.relative_error(dw[:, :, :, 2], dw_naive[:, :, :, 2]) < 1e-9
+    w_inf = w.copy()
+    w_inf[0, 0, 0, 0] = np.inf
+    with np.errstate(invalid="ignore"):
+        dx, _, _ = mdlib.conv2d_backward(dy, x, w_inf, 1, 1)
+        dx_naive, _, _ = mdlib.conv2d_backward_naive(dy, x, w_inf, 1, 1)
+    np.testing.assert_array_equal(np.isfinite(dx), np.isfinite(dx_naive))
+    assert np.all(np.isfinite(dx[:, :, -1, :])) and np.all(np.isfinite(dx[:, :, :, -1]))
+    assert mdlib.relative_error(dx[:, :, -1, :], dx_naive[:, :, -1, :]) < 1e-9
