@@ -4,7 +4,7 @@
    the arrow keys scroll it (WCAG 2.1.1; axe-core's rule scrollable-region-focusable); one that
    fits has none. The theme does the same for code blocks, cell outputs and tables. Checked
    again when the window is resized and when MathJax typesets (lazily, as formulas near the
-   screen). */
+   screen) and when web fonts load. */
 (function () {
   var BOXES = [".bd-article div.math", ".bd-article div.output.text_latex", ".bd-article p",
                ".bd-article dd", ".bd-article span.math", ".bd-article mjx-container"].join(", ");
@@ -40,6 +40,9 @@
     mark();
     root.setAttribute("data-mdlib-tab-stops", "done");
     window.addEventListener("resize", later);
+    // Web fonts (MathJax's) change a formula's width with no change to the document.
+    window.addEventListener("load", later);
+    if (document.fonts) { document.fonts.addEventListener("loadingdone", later); }
     var main = document.getElementById("main-content") || document.body;
     new MutationObserver(later).observe(main, {subtree: true, childList: true});
   }

@@ -3,8 +3,9 @@
 axe-core comes from a pinned PyPI package (axe-playwright-python, which ships axe.min.js; see
 requirements.txt), injected into each page from that file: no network, no npm. Per page, after
 every formula is typeset and every stepper and explorable is set up by its script, axe runs
-over the whole document (WCAG 2.0/2.1 A and AA rules and axe's best practices), then over every
-frame of every stepper and every explorable after each of its controls has moved. Any violation
+over the whole document (WCAG 2.0/2.1 A and AA rules and axe's best practices), then, with the
+rules about names, ARIA and tables (FRAME_RULES), over every further frame of every stepper and
+every explorable after each of its controls has moved. Any violation
 fails the test unless its rule and element are in ALLOWED below: each entry is the theme's
 chrome or a known limit of axe, with its reason. The test prints, per page, the violations
 found (rule, whether the element lies in the book's content or in the theme's chrome, how
@@ -23,6 +24,12 @@ pytestmark = pytest.mark.browser
 AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 AXE_VERSION = "4.12.1"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# Over each further stepper frame and explorable state: the rules about what those pictures and
+# controls are made of (names, ARIA, tables, ids); the whole set on each would take minutes a page.
+FRAME_RULES = ["svg-img-alt", "role-img-alt", "image-alt", "label", "select-name", "button-name",
+               "aria-allowed-attr", "aria-prohibited-attr", "aria-required-attr", "aria-valid-attr",
+               "aria-valid-attr-value", "aria-allowed-role", "empty-table-header", "th-has-data-cells",
+               "td-headers-attr", "nested-interactive", "duplicate-id-aria", "list", "listitem"]
 # The book's own content: what its notebooks and markdown put in the page's article.
 CONTENT = "article.bd-article"
 # Violations that are not the book's: (rule id, CSS selector the flagged element matches, why).
@@ -35,9 +42,11 @@ ALLOWED = [
      "content, which axe does not count as text; screen readers read the formula from "
      "MathJax's assistive MathML inside the cell (the selector requires it)"),
 ]
-RUN = """async ([scope, tags, allowed, content]) => {
+RUN = """async ([scope, only, allowed, content]) => {
     const root = scope === null ? document : scope;
-    const result = await axe.run(root, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    const result = await axe.run(root, {runOnly: scope === null ? {type: 'tag', values: only}
+                                                                : {type: 'rule', values: only},
+                                        resultTypes: ['violations']});
     return {version: axe.version, violations: result.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.map(n => {
@@ -60,7 +69,9 @@ def test_axe_is_the_pinned_one():
 
 
 def run_axe(page, scope=None):
-    report = page.evaluate(RUN, [scope, TAGS, [[r, s] for r, s, _ in ALLOWED], CONTENT])
+    """axe over the page (every rule of TAGS) or over one element (FRAME_RULES)."""
+    only = TAGS if scope is None else FRAME_RULES
+    report = page.evaluate(RUN, [scope, only, [[r, s] for r, s, _ in ALLOWED], CONTENT])
     assert report["version"] == AXE_VERSION
     return report["violations"]
 
