@@ -26,7 +26,11 @@
   inline script.
 - Writes /favicon.ico for the root redirect page, which has no icon link.
 - Adds the book's own stylesheet, _ext/assets/mdlib-book.css (phones: what cannot shrink
-  scrolls inside a box that shows it scrolls; diagrams scale to the column), to every page.
+  scrolls inside a box that shows it scrolls; diagrams scale to the column), to every page,
+  and its script, _ext/assets/mdlib-book.js (a scroll box that scrolls gets a tab stop).
+- Tables without empty header cells (axe-core's empty-table-header): a Markdown table's
+  empty corner header (`| | formula |`) is written as a data cell, and a header row with
+  no text at all (`| | |`, a table that has no header) is left out.
 """
 import importlib.util
 import re
@@ -68,11 +72,13 @@ def mathjax_source():
 
 
 BOOK_CSS = "mdlib-book.css"
+BOOK_JS = "mdlib-book.js"
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def add_book_css(app, config):
     app.add_css_file(BOOK_CSS)
+    app.add_js_file(BOOK_JS)
 
 
 def copy_book_css(app):
@@ -82,7 +88,23 @@ def copy_book_css(app):
     if app.builder.format == "html":
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ASSETS / BOOK_CSS, static / BOOK_CSS)
+        for name in (BOOK_CSS, BOOK_JS):
+            shutil.copyfile(ASSETS / name, static / name)
+
+
+_EMPTY_TH = r'<th class="head"(?: [^>]*)?>(?:<p></p>)?</th>'
+_EMPTY_HEAD = re.compile(r'<thead>\s*<tr[^>]*>(?:\s*%s)+\s*</tr>\s*</thead>\s*' % _EMPTY_TH)
+
+
+def empty_header_cells(html):
+    """A header row with no text goes; an empty header cell becomes a data cell (a table's
+    empty corner is not a header: WCAG technique H63, axe-core's empty-table-header)."""
+    return re.sub(_EMPTY_TH, '<td class="head"></td>', _EMPTY_HEAD.sub("", html))
+
+
+def accessible_tables(app, pagename, templatename, context, doctree):
+    if "body" in context:
+        context["body"] = empty_header_cells(context["body"])
 
 
 def check_mathjax(app, config):
@@ -243,6 +265,7 @@ def setup(app):
     app.connect("html-page-context", drop_widget_state, priority=900)
     # After sphinx.ext.mathjax has added its script to the pages with math (priority 500).
     app.connect("html-page-context", preload_mathjax, priority=910)
+    app.connect("html-page-context", accessible_tables)
     app.connect("build-finished", copy_mathjax)
     app.connect("builder-inited", copy_book_css)
     # After the theme's own build-finished handler, which writes its pygments.css (priority 500).

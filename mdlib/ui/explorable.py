@@ -5,7 +5,8 @@ Every state the HTML offers is rendered in Python, by the same pure view and dra
 functions as the live widget, and a few lines of JS switch between them: real controls
 (a range slider, a menu, radio buttons), each with its label as accessible name,
 operable from the keyboard (arrow keys), and a status line (aria-live) that announces
-the state shown. A stepper is the case of one control stepped in order.
+the state shown; the whole is a group named by its title (role, aria-label). A stepper
+is the case of one control stepped in order.
 
 The set of states is finite: each control offers a list of (value, text) options (a text
 field or a slider with hundreds of positions offers a few presets), and the states are
@@ -257,7 +258,9 @@ class Explorable:
         title = f"<b>{escape(self.title)}</b>" if self.title else ""
         n = len(self.states)
         return (
-            f"<div class='mdlib-explorable' style='border:1px solid {FRAME};"
+            "<div class='mdlib-explorable' role='group' "
+            f"aria-label='{escape(self.title or 'explorable', quote=True)}' "
+            f"style='border:1px solid {FRAME};"
             "border-radius:6px;padding:8px;margin:8px 0'>"
             "<div data-role='bar' style='display:flex;flex-wrap:wrap;gap:6px 18px;"
             "align-items:center;margin-bottom:6px;font-family:sans-serif'>"

@@ -171,8 +171,10 @@ def shape_explorer_html(m, n, k, rows):
     """Defined in Chapter 3. The shape explorer: a block diagram of every product and a
     table of every shape."""
     diagrams = "".join(_product_diagram(r) for r in rows if r["left"] is not None)
-    head = "".join(f"<th style='padding:2px 8px;text-align:left'>{h}</th>"
-                   for h in ("", "computed as", "product", "shape", "check"))
+    # The corner cell is empty: a data cell, not a header with no text.
+    head = "<td></td>" + "".join(
+        f"<th style='padding:2px 8px;text-align:left'>{h}</th>"
+        for h in ("computed as", "product", "shape", "check"))
     table = (f"<table style='border-collapse:collapse;font-size:13px'><tr>{head}</tr>"
              + "".join(_table_row(r) for r in rows) + "</table>")
     return panel(

@@ -3,7 +3,9 @@ buttons and a few lines of JS.
 
 It steps in the built HTML book with no kernel and no network. The container carries
 `data-stepper` (and the class mdlib-stepper), its next button `data-step="next"`, and
-each frame `data-frame="i"`; `data-current` is the frame shown.
+each frame `data-frame="i"`; `data-current` is the frame shown. It is a group named by
+its title (role, aria-label); its counter announces the frame (aria-live) and the arrow
+keys step from a focused button.
 
 Without its script it still reads well. JupyterLab sanitises an untrusted notebook's
 outputs: no <script>, no inline <svg> (its text stays, run together), no data-*
@@ -28,10 +30,13 @@ from .svg import svg_as_img
 # outputs.
 _SCRIPT = """<script>(function (me) {
   var PAD = " style='margin:0 4px;padding:2px 10px'";
-  var BAR = "<button type='button' data-step='prev'" + PAD + ">&#9664; prev</button>"
+  // The arrows are decoration: the buttons are named "prev" and "next".
+  var BAR = "<button type='button' data-step='prev'" + PAD
+    + "><span aria-hidden='true'>&#9664;</span> prev</button>"
     + "<span data-role='counter' aria-live='polite'"
     + " style='font-family:sans-serif'></span>"
-    + "<button type='button' data-step='next'" + PAD + ">next &#9654;</button>";
+    + "<button type='button' data-step='next'" + PAD
+    + ">next <span aria-hidden='true'>&#9654;</span></button>";
   function each(list, f) { Array.prototype.slice.call(list).forEach(f); }
   function setUp(root) {
     if (root.hasAttribute("data-ready")) { return; }
@@ -114,7 +119,8 @@ class Stepper:
             else ""
         )
         return (
-            "<div class='mdlib-stepper' data-stepper data-current='0' "
+            "<div class='mdlib-stepper' data-stepper data-current='0' role='group' "
+            f"aria-label='{escape(self.title or 'stepper', quote=True)}' "
             f"style='border:1px solid {FRAME};border-radius:6px;padding:8px;margin:8px "
             f"0'><div data-role='bar' style='margin-bottom:6px'>{title}</div>"
             f"{frames[0]}{rest}{_SCRIPT}</div>"

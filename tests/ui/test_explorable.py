@@ -100,3 +100,5 @@ def test_the_html_is_light_stable_and_has_no_ids(cls):
     # of it, 57% for the backprop heatmaps, whose numbers differ from state to state)
     assert len(html) < 0.6 * sum(map(len, e.states.values())), (len(html), sum(map(len, e.states.values())))
     assert html.count("</script>") == 2
+    # the explorable is a group named by its title
+    assert html.startswith(f"<div class='mdlib-explorable' role='group' aria-label='{e.title}' "), html[:120]

@@ -1,4 +1,6 @@
 """Chapter 3: the two-layer network's shapes against the arrays it computes; the explorer."""
+import re
+
 import numpy as np
 import pytest
 
@@ -46,6 +48,11 @@ def test_stepper_shows_the_tour(text):
     s = shape_explorer_stepper()
     tour = explorer_tour()
     assert len(s.frames) == len(tour)
+    for frame in s.frames:
+        # every header cell has text; the empty corner is a data cell
+        headers = re.findall(r"<th\b[^>]*>([^<]*)</th>", frame)
+        assert headers == ["computed as", "product", "shape", "check"], headers
+        assert "<tr><td></td><th" in frame
     for frame, (m, n, k) in zip(s.frames, tour):
         assert text(frame).startswith(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
 

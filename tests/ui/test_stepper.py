@@ -193,6 +193,14 @@ def test_stepper_structure():
     assert "data-stepper" not in script and "data-step='next'" in script   # the buttons are the script's
     assert "two &lt;&amp;&gt;" in html                 # captions are escaped
     assert html.count("<script") == 1
+    # a named group; the buttons' arrows are hidden from screen readers: named "prev", "next"
+    assert "role='group' aria-label='T'" in html
+    assert "<span aria-hidden='true'>&#9664;</span> prev</button>" in script
+    assert "next <span aria-hidden='true'>&#9654;</span></button>" in script
+    untitled = Stepper(["<p>a</p>"], ["one"])._repr_html_()
+    assert "role='group' aria-label='stepper'" in untitled
+    quoted = Stepper(["<p>a</p>"], ["one"], title="it's <x>")._repr_html_()
+    assert "aria-label='it&#x27;s &lt;x&gt;'" in quoted
 
 
 def test_stepper_of_one_frame_has_nothing_to_collapse():
@@ -257,6 +265,9 @@ def step_all(page, n_outputs, n_frames):
     assert first.evaluate(VISIBLE)["frames"] == ["0"]
     page.keyboard.press("ArrowLeft")
     assert first.evaluate(VISIBLE)["frames"] == [str(n_frames - 1)]
+    names = [first.locator(f'[data-step="{d}"]').evaluate("b => b.innerText") for d in ("prev", "next")]
+    assert names[0].endswith("prev") and names[1].startswith("next"), names
+    assert first.locator('[data-step] [aria-hidden="true"]').count() == 2      # the arrows only
     counter = first.locator("[data-role=counter]")
     assert counter.get_attribute("aria-live") == "polite" and counter.inner_text() == f"{n_frames} / {n_frames}"
     return steppers
