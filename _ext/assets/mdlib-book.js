@@ -2,7 +2,7 @@
    Keyboard access to the scroll boxes of mdlib-book.css (formulas, SymPy output, paragraphs
    holding a long inline formula): a box that does scroll gets a tab stop (tabindex 0) so that
    the arrow keys scroll it (WCAG 2.1.1; axe-core's rule scrollable-region-focusable); one that
-   fits has none. The theme does the same for code blocks, cell outputs and tables. Checked
+   fits gets none (one that scrolled once keeps its tab stop). The theme does the same for code blocks, cell outputs and tables. Checked
    again when the window is resized and when MathJax typesets (lazily, as formulas near the
    screen) and when web fonts load. */
 (function () {
@@ -15,14 +15,11 @@
   }
   function mark() {
     Array.prototype.forEach.call(document.querySelectorAll(BOXES), function (el) {
-      if (scrolls(el)) {
-        if (!el.hasAttribute("tabindex")) {
-          el.setAttribute("tabindex", "0");
-          el.setAttribute("data-mdlib-tab", "");
-        }
-      } else if (el.hasAttribute("data-mdlib-tab")) {
-        el.removeAttribute("tabindex");
-        el.removeAttribute("data-mdlib-tab");
+      // A tab stop once given stays: a formula whose width changes while fonts load or
+      // while it is typeset must not lose it between two checks (axe-core saw that happen).
+      if (scrolls(el) && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-mdlib-tab", "");
       }
     });
   }
