@@ -171,10 +171,13 @@ MUTANTS = [
            "a tie sends the gradient to every maximum of the window, not the first",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("maxpool-overlap-assign", K + "pool.py",
-           "dx[at_uv] += (np.multiply(dy, first, out=sent) if finite_dy\n"
-           "                          else np.where(first, dy, 0))",
-           "dx[at_uv] = (np.where(first, dy, dx[at_uv]) if finite_dy\n"
-           "                         else np.where(first, dy, 0))",
+           "phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] += (\n"
+           "                np.multiply(dy, first, out=sent) if finite_dy\n"
+           "                else np.where(first, dy, 0))",
+           "phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] = (\n"
+           "                np.where(first, dy, phases[..., u % s, v % s, u // s:u // s + OH,\n"
+           "                                           v // s:v // s + OW])\n"
+           "                if finite_dy else np.where(first, dy, 0))",
            "overlapping max-pool windows overwrite instead of adding",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("avgpool-no-1/n2", K + "pool.py", "share = dy / (size * size)", "share = dy",

@@ -22,6 +22,27 @@ def image_blocks(n_images, image_bytes):
     return [slice(start, start + step) for start in range(0, n_images, step)]
 
 
+def phase_zeros(x_shape, s, dtype):
+    """Zeros for dx in s x s phases: phases[..., p, q, a, b] stands for
+    dx[..., a*s + p, b*s + q]; shape (..., s, s, ceil(H / s), ceil(W / s)).
+
+    A window position (u, v) at stride s touches one phase, (u % s, v % s), on a
+    contiguous block of it: adding there is much faster than a strided add into dx."""
+    H, W = x_shape[-2:]
+    return np.zeros((*x_shape[:-2], s, s, -(-H // s), -(-W // s)), dtype=dtype)
+
+
+def phase_merge(phases, x_shape):
+    """dx[..., a*s + p, b*s + q] = phases[..., p, q, a, b], cropped to x_shape: one
+    strided copy per phase (faster than a transposing reshape)."""
+    *lead, s, _, Hs, Ws = phases.shape
+    dx = np.empty((*lead, Hs, s, Ws, s), dtype=phases.dtype)
+    for p in range(s):
+        for q in range(s):
+            dx[..., :, p, :, q] = phases[..., p, q, :, :]
+    return dx.reshape(*lead, Hs * s, Ws * s)[..., :x_shape[-2], :x_shape[-1]]
+
+
 def max_pool2d(x, size=2, stride=None):
     """max_pool2d_math after checking the arguments, a block of images at a time.
     x: (N, C, H, W); returns y: (N, C, OH, OW)."""
@@ -73,16 +94,17 @@ def max_pool2d_backward_math(dy, x, size, s):
     in the window; where windows overlap, an input cell sums what it receives. The
     forward pass's input x is needed to find where the maxima were: walking (u, v) in
     row-major order, dy goes to the first entry equal to the maximum y (or the first
-    NaN, when y is NaN) and no further. Each (u, v) is a strided slice of x and of dx,
-    as in the forward pass; the masks and the sent dy are written into the same three
-    arrays for every (u, v) (out=), which saves allocating them 3 * size^2 times.
+    NaN, when y is NaN) and no further. Each (u, v) is a strided slice of x, as in the
+    forward pass; dx is built in s x s phases (phase_zeros), where what (u, v) sends
+    is one contiguous block, and interleaved once at the end (phase_merge). The masks
+    and the sent dy are written into the same three arrays for every (u, v) (out=).
     """
     y = max_pool2d_math(x, size, s)
     OH, OW = y.shape[-2:]
     # NaN maxima (never == y)? dy * mask exact?
     nan_in_y, finite_dy = np.isnan(y).any(), np.isfinite(dy).all()
     # taken: an earlier (u, v) got dy; is_max, first, sent: reused for each (u, v)
-    dx, taken = np.zeros(x.shape, dtype=dy.dtype), np.zeros(y.shape, dtype=bool)
+    phases, taken = phase_zeros(x.shape, s, dy.dtype), np.zeros(y.shape, dtype=bool)
     is_max, first, sent = (np.empty(y.shape, bool), np.empty(y.shape, bool),
                            np.empty_like(dy))
     for u in range(size):
@@ -94,9 +116,11 @@ def max_pool2d_backward_math(dy, x, size, s):
                 is_max |= np.isnan(x[at_uv])
             np.greater(is_max, taken, out=first)          # a maximum, and the first one
             taken |= is_max
-            dx[at_uv] += (np.multiply(dy, first, out=sent) if finite_dy
-                          else np.where(first, dy, 0))
-    return dx
+            # dx[at_uv] is phase (u % s, v % s) shifted by (u // s, v // s)
+            phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] += (
+                np.multiply(dy, first, out=sent) if finite_dy
+                else np.where(first, dy, 0))
+    return phase_merge(phases, x.shape)
 
 
 def avg_pool2d(x, size=2, stride=None):
