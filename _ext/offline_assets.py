@@ -21,6 +21,9 @@
   already draws the same icons from Font Awesome's webfont. That font (solid, 156 KB, about
   1,400 icons) is cut down with fontTools to the icons the pages and the theme's scripts name
   (a WOFF of a few KB), and the theme's CSS points at it.
+- Drops Sphinx's search scripts and index (searchtools.js, language_data.js, searchindex.js,
+  about 100 KB) from every page but search.html: the theme loads them everywhere for its
+  search-as-you-type box, which the book leaves off.
 - Drops the second copy of sphinx-thebe's inline config script (it declares `const`
   variables, so the copy throws "already been declared"), and any other duplicated
   inline script.
@@ -190,9 +193,17 @@ def unwrap_spans(html, classes):
     return _PRE.sub(lambda m: m.group(1) + span.sub(r"\1", m.group(2)) + m.group(3), html)
 
 
+# The theme's layout loads Sphinx's search scripts and the whole search index on every page,
+# for its search-as-you-type box; with that option off (the book's), nothing but the search
+# page uses them (72 KB of index and 25 KB of scripts a page).
+SEARCH_TOOLS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+                          r'|searchindex\.js)"></script>')
+
+
 def lighten_pages(app, exception):
     """The theme's template writes the Font Awesome script tag itself (not through script_files):
-    remove it; unwrap the spans that change nothing in code blocks."""
+    remove it; so are the search scripts, which only the search page needs; unwrap the spans
+    that change nothing in code blocks."""
     if exception is None and app.builder.format == "html":
         css = Path(app.outdir) / "_static" / "pygments.css"
         classes = plain_classes(css.read_text(encoding="utf-8")) if css.is_file() else set()
@@ -200,6 +211,9 @@ def lighten_pages(app, exception):
         for page in Path(app.outdir).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
             lighter = unwrap_spans(FONTAWESOME_JS.sub("", text), classes)
+            if page.name != "search.html" and not app.config.html_theme_options.get(
+                    "search_as_you_type"):
+                lighter = SEARCH_TOOLS.sub("", lighter)
             if lighter != text:
                 page.write_text(lighter, encoding="utf-8")
 
