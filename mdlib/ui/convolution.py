@@ -418,7 +418,7 @@ def pool_html(view):
     window = {rc: P.WINDOW for rc in view["window"]}
     routed = {(r, c): P.RECEIVER for r, c, _ in view["routes"]}
     what = ("all of it goes to the window's first maximum" if view["mode"] == "max"
-            else f"each window cell gets dy / {view['size']}&sup2;")
+            else f"each window cell gets &delta;[{i}, {j}] / {view['size']}&sup2;")
     amounts = ", ".join(f"x[{r}, {c}] gets {a:.3g}" for r, c, a in view["routes"])
     picked = {(i, j): P.SELECTED}
     return panel(

@@ -9,21 +9,21 @@ from . import palette as P
 
 
 def training_curves(history, title=""):
-    """Defined in Chapter 2. Loss and accuracy per iteration (epoch) from
-    mdlib.models.train.gradient_descent's history."""
+    """Defined in Chapter 2. Loss and accuracy after each epoch (one iteration of train)
+    from mdlib.models.train.gradient_descent's history."""
     fig = Figure(figsize=(9, 3.2), layout="constrained")
     ax_loss, ax_acc = fig.subplots(1, 2)
     epochs = range(1, len(history["loss"]) + 1)
     ax_loss.plot(epochs, history["loss"], color=P.PRIMARY)
     ax_loss.set(
-        xlabel="iteration (epoch)", ylabel="training loss", yscale="log", title="loss"
+        xlabel="epoch", ylabel="training loss", yscale="log", title="loss"
     )
     ax_acc.plot(epochs, history["accuracy"], label="training", color=P.PRIMARY)
     if history.get("val_accuracy"):
         ax_acc.plot(
             epochs, history["val_accuracy"], label="held out", color=P.HIGHLIGHT
         )
-    ax_acc.set(xlabel="iteration (epoch)", ylabel="accuracy", title="accuracy")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     ax_acc.legend(loc="lower right")
     ax_acc.grid(alpha=0.3)
     if title:
