@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_offline import CHROMIUM, FLAGS, ROOT, base_url  # noqa: F401
+from test_offline import ROOT, base_url, browser  # noqa: F401
 
 sys.path.insert(0, str(ROOT / "tools"))
 from pdf import COLUMN_PX, toc_pages  # noqa: E402
@@ -58,19 +58,9 @@ CUT = """([slack, column]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def paper():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("page_path", PRINTED)
-def test_print_layout_has_no_gradients_and_uncut_frames(paper, base_url, page_path):
-    context = paper.new_context(viewport={"width": round(COLUMN_PX), "height": 1000})
+def test_print_layout_has_no_gradients_and_uncut_frames(browser, base_url, page_path):  # noqa: F811
+    context = browser.new_context(viewport={"width": round(COLUMN_PX), "height": 1000})
     page = context.new_page()
     page.goto(base_url + page_path, wait_until="load")
     page.evaluate("() => window.MathJax ? MathJax.startup.promise"
