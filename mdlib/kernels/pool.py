@@ -47,14 +47,16 @@ def phase_split(x, s, size):
 
 def phase_join(xs, x_shape):
     """The inverse of phase_split: dx[..., a*s + p, b*s + q] = xs[p, q, cell (a, b)],
-    cropped to x_shape; one strided copy per phase."""
+    cropped to x_shape; one strided copy per phase, on 2-D views (rows of cells), which
+    NumPy copies faster than the same views with more axes."""
     s, (H, W) = xs.shape[0], x_shape[-2:]
-    grid = (*x_shape[:-2], -(-H // s), -(-W // s))
-    dx = np.empty((*grid[:-1], s, grid[-1], s), dtype=xs.dtype)
+    Hs, Ws = -(-H // s), -(-W // s)
+    rows = int(np.prod(x_shape[:-2])) * Hs                     # rows of cells
+    dx = np.empty((rows, s, Ws, s), dtype=xs.dtype)
     for p in range(s):
         for q in range(s):
-            dx[..., :, p, :, q] = xs[p, q, :int(np.prod(grid))].reshape(grid)
-    return dx.reshape(*grid[:-2], grid[-2] * s, grid[-1] * s)[..., :H, :W]
+            dx[:, p, :, q] = xs[p, q, :rows * Ws].reshape(rows, Ws)
+    return dx.reshape(*x_shape[:-2], Hs * s, Ws * s)[..., :H, :W]
 
 
 def on_grid(y, x_shape, s):
@@ -135,13 +137,16 @@ def max_pool2d_backward_math(dy, x, size, s):
     in the window; where windows overlap, an input cell sums what it receives. The
     forward pass's input x is needed to find where the maxima were: walking (u, v) in
     row-major order, dy goes to the first entry equal to the maximum y (or the first
-    NaN, when y is NaN) and no further. For speed, x is cut into s x s phases, each one
-    flat array (phase_split): there entry (u, v) of every window is one contiguous run,
-    `shift` cells past the cell where y and dy are kept (on_grid), so each step is one
-    operation on whole arrays; dx is assembled from its phases at the end.
+    NaN, when y is NaN) and no further.
+
+    For speed the work is done on x's s x s phases, each one flat array (phase_split):
+    phase (p, q) holds x[..., a*s + p, b*s + q], and y and dy are kept on the same grid
+    of cells (on_grid). Entry (u, v) of every window is then one contiguous run of
+    phase (u % s, v % s), `shift` cells along (window_shifts), so each step below is one
+    operation on whole arrays; dx is interleaved from its phases at the end.
     """
     xs, d = phase_split(x, s, size), on_grid(dy, x.shape, s)       # d: dy on the grid
-    y = phase_max(xs, size, s, x.shape[-1], d.size)
+    y = phase_max(xs, size, s, x.shape[-1], d.size)                # y on the grid
     # NaN maxima (never == y)? dy * mask exact?
     nan_in_y, finite_dy = np.isnan(y).any(), np.isfinite(dy).all()
     # dxs: dx's phases; taken: an earlier (u, v) got dy; is_max, first, sent: reused
