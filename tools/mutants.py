@@ -171,13 +171,9 @@ MUTANTS = [
            "a tie sends the gradient to every maximum of the window, not the first",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("maxpool-overlap-assign", K + "pool.py",
-           "phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] += (\n"
-           "                np.multiply(dy, first, out=sent) if finite_dy\n"
-           "                else np.where(first, dy, 0))",
-           "phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] = (\n"
-           "                np.where(first, dy, phases[..., u % s, v % s, u // s:u // s + OH,\n"
-           "                                           v // s:v // s + OW])\n"
-           "                if finite_dy else np.where(first, dy, 0))",
+           "dxs[at] += (np.multiply(d, first, out=sent) if finite_dy\n"
+           "                    else np.where(first, d, 0))",
+           "dxs[at] = np.where(first, d, dxs[at])",
            "overlapping max-pool windows overwrite instead of adding",
            (POOL + "max_pool2d_backward", POOL + "max_pool2d_backward_math"), CH4),
     Mutant("avgpool-no-1/n2", K + "pool.py", "share = dy / (size * size)", "share = dy",

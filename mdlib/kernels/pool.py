@@ -22,25 +22,68 @@ def image_blocks(n_images, image_bytes):
     return [slice(start, start + step) for start in range(0, n_images, step)]
 
 
-def phase_zeros(x_shape, s, dtype):
-    """Zeros for dx in s x s phases: phases[..., p, q, a, b] stands for
-    dx[..., a*s + p, b*s + q]; shape (..., s, s, ceil(H / s), ceil(W / s)).
+def phase_split(x, s, size):
+    """x cut into its s x s phases, each flattened: xs[p, q, (n*Hs + a)*Ws + b] =
+    x[n, a*s + p, b*s + q] over the leading axes n, with Hs = ceil(H / s),
+    Ws = ceil(W / s); shape (s, s, cells + pad).
 
-    A window position (u, v) at stride s touches one phase, (u % s, v % s), on a
-    contiguous block of it: adding there is much faster than a strided add into dx."""
-    H, W = x_shape[-2:]
-    return np.zeros((*x_shape[:-2], s, s, -(-H // s), -(-W // s)), dtype=dtype)
-
-
-def phase_merge(phases, x_shape):
-    """dx[..., a*s + p, b*s + q] = phases[..., p, q, a, b], cropped to x_shape: one
-    strided copy per phase (faster than a transposing reshape)."""
-    *lead, s, _, Hs, Ws = phases.shape
-    dx = np.empty((*lead, Hs, s, Ws, s), dtype=phases.dtype)
+    Cells past x's edge hold 0, and pad = (size - 1) // s * (Ws + 1) zeros follow, so
+    that cell k + shift exists for every cell k and every shift a window uses. In this
+    layout entry (u, v) of window (i, j) is cell i*Ws + j + (u // s)*Ws + v // s of
+    phase (u % s, v % s): for all windows at once, one contiguous run."""
+    H, W = x.shape[-2:]
+    Hs, Ws = -(-H // s), -(-W // s)
+    cells = int(np.prod(x.shape[:-2])) * Hs * Ws
+    new = np.empty if H % s == 0 and W % s == 0 else np.zeros
+    xs = new((s, s, cells + (size - 1) // s * (Ws + 1)), dtype=x.dtype)
+    xs[..., cells:] = 0
+    grid = xs[..., :cells].reshape(s, s, *x.shape[:-2], Hs, Ws)
     for p in range(s):
         for q in range(s):
-            dx[..., :, p, :, q] = phases[..., p, q, :, :]
-    return dx.reshape(*lead, Hs * s, Ws * s)[..., :x_shape[-2], :x_shape[-1]]
+            part = x[..., p::s, q::s]
+            grid[p, q, ..., :part.shape[-2], :part.shape[-1]] = part
+    return xs
+
+
+def phase_join(xs, x_shape):
+    """The inverse of phase_split: dx[..., a*s + p, b*s + q] = xs[p, q, cell (a, b)],
+    cropped to x_shape; one strided copy per phase, on 2-D views (rows of cells), which
+    NumPy copies faster than the same views with more axes."""
+    s, (H, W) = xs.shape[0], x_shape[-2:]
+    Hs, Ws = -(-H // s), -(-W // s)
+    rows = int(np.prod(x_shape[:-2])) * Hs                     # rows of cells
+    dx = np.empty((rows, s, Ws, s), dtype=xs.dtype)
+    for p in range(s):
+        for q in range(s):
+            dx[:, p, :, q] = xs[p, q, :rows * Ws].reshape(rows, Ws)
+    return dx.reshape(*x_shape[:-2], Hs * s, Ws * s)[..., :H, :W]
+
+
+def on_grid(y, x_shape, s):
+    """y on phase_split's grid of cells, flattened: g[(n*Hs + i)*Ws + j] = y[n, i, j];
+    0 on the cells no window starts at."""
+    Hs, Ws = -(-x_shape[-2] // s), -(-x_shape[-1] // s)
+    g = np.zeros((*y.shape[:-2], Hs, Ws), dtype=y.dtype)
+    g[..., :y.shape[-2], :y.shape[-1]] = y
+    return g.reshape(-1)
+
+
+def window_shifts(size, s, W):
+    """(u % s, v % s, shift) for each (u, v) of the window in row-major order: where
+    phase_split put entry (u, v), shift = (u // s)*Ws + v // s cells past the window's
+    own cell."""
+    Ws = -(-W // s)
+    return [(u % s, v % s, u // s * Ws + v // s)
+            for u in range(size) for v in range(size)]
+
+
+def phase_max(xs, size, s, W, cells):
+    """y on the grid of cells: the maximum over the window of each cell (NaN if the
+    window holds a NaN), size^2 contiguous np.maximum."""
+    y = xs[0, 0, :cells].copy()
+    for p, q, shift in window_shifts(size, s, W)[1:]:
+        np.maximum(y, xs[p, q, shift:shift + cells], out=y)
+    return y
 
 
 def max_pool2d(x, size=2, stride=None):
@@ -94,33 +137,32 @@ def max_pool2d_backward_math(dy, x, size, s):
     in the window; where windows overlap, an input cell sums what it receives. The
     forward pass's input x is needed to find where the maxima were: walking (u, v) in
     row-major order, dy goes to the first entry equal to the maximum y (or the first
-    NaN, when y is NaN) and no further. Each (u, v) is a strided slice of x, as in the
-    forward pass; dx is built in s x s phases (phase_zeros), where what (u, v) sends
-    is one contiguous block, and interleaved once at the end (phase_merge). The masks
-    and the sent dy are written into the same three arrays for every (u, v) (out=).
+    NaN, when y is NaN) and no further.
+
+    For speed the work is done on x's s x s phases, each one flat array (phase_split):
+    phase (p, q) holds x[..., a*s + p, b*s + q], and y and dy are kept on the same grid
+    of cells (on_grid). Entry (u, v) of every window is then one contiguous run of
+    phase (u % s, v % s), `shift` cells along (window_shifts), so each step below is one
+    operation on whole arrays; dx is interleaved from its phases at the end.
     """
-    y = max_pool2d_math(x, size, s)
-    OH, OW = y.shape[-2:]
+    xs, d = phase_split(x, s, size), on_grid(dy, x.shape, s)       # d: dy on the grid
+    y = phase_max(xs, size, s, x.shape[-1], d.size)                # y on the grid
     # NaN maxima (never == y)? dy * mask exact?
     nan_in_y, finite_dy = np.isnan(y).any(), np.isfinite(dy).all()
-    # taken: an earlier (u, v) got dy; is_max, first, sent: reused for each (u, v)
-    phases, taken = phase_zeros(x.shape, s, dy.dtype), np.zeros(y.shape, dtype=bool)
-    is_max, first, sent = (np.empty(y.shape, bool), np.empty(y.shape, bool),
-                           np.empty_like(dy))
-    for u in range(size):
-        for v in range(size):
-            # x[at_uv][..., i, j] = x[..., i*s + u, j*s + v]
-            at_uv = (..., slice(u, u + s * OH, s), slice(v, v + s * OW, s))
-            np.equal(x[at_uv], y, out=is_max)
-            if nan_in_y:
-                is_max |= np.isnan(x[at_uv])
-            np.greater(is_max, taken, out=first)          # a maximum, and the first one
-            taken |= is_max
-            # dx[at_uv] is phase (u % s, v % s) shifted by (u // s, v // s)
-            phases[..., u % s, v % s, u // s:u // s + OH, v // s:v // s + OW] += (
-                np.multiply(dy, first, out=sent) if finite_dy
-                else np.where(first, dy, 0))
-    return phase_merge(phases, x.shape)
+    # dxs: dx's phases; taken: an earlier (u, v) got dy; is_max, first, sent: reused
+    dxs, taken, is_max, first, sent = (np.zeros_like(xs), np.zeros(y.shape, bool),
+                                      np.empty(y.shape, bool), np.empty(y.shape, bool),
+                                      np.empty_like(y))
+    for p, q, shift in window_shifts(size, s, x.shape[-1]):
+        at = (p, q, slice(shift, shift + y.size))     # entry (u, v) of every window
+        np.equal(xs[at], y, out=is_max)
+        if nan_in_y:
+            is_max |= np.isnan(xs[at])
+        np.greater(is_max, taken, out=first)          # a maximum, and the first one
+        taken |= is_max
+        dxs[at] += (np.multiply(d, first, out=sent) if finite_dy
+                    else np.where(first, d, 0))
+    return phase_join(dxs, x.shape)
 
 
 def avg_pool2d(x, size=2, stride=None):
