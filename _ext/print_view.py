@@ -1,10 +1,10 @@
 """Sphinx extension: the book on paper (print and `make pdf`, tools/pdf.py).
 
-Adds print_static/mdlib-print.css (rules under @media print only) and mdlib-print.js (loaded in
-<head>, before the steppers' inline scripts) to every page:
-- a stepper keeps only its shown frame in the document (mdlib.ui.stepper); the script records
-  the frames the stepper detaches (a MutationObserver, until the page has loaded) and, before
-  printing, puts a copy of every frame in a strip that only print shows;
+Adds print_static/mdlib-print.css (rules under @media print only) and mdlib-print.js to every
+page:
+- a stepper keeps only its shown frame in the document and builds a frame's picture when it is
+  first shown (mdlib.ui.stepper); before printing, the script asks each stepper for every frame
+  complete (its mdlibFrames()) and puts a copy of each in a strip that only print shows;
 - exercise solutions (details.sd-dropdown) and hidden code cells (details.hide) are opened
   for print and closed again afterwards;
 - explorables print their current picture with a note that the HTML book changes it.

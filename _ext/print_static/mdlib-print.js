@@ -1,38 +1,17 @@
-/* The book on paper: see _ext/print_view.py. Loaded in <head>, before the steppers run. */
+/* The book on paper: see _ext/print_view.py. */
 (function () {
-  var FRAMES = "__mdlibFrames";
-  function isStepper(el) { return el.nodeType === 1 && el.classList.contains("mdlib-stepper"); }
-  function keep(root, node) {
-    if (node.nodeType !== 1 || !node.hasAttribute("data-frame")) { return; }
-    (root[FRAMES] = root[FRAMES] || {})[node.getAttribute("data-frame")] = node;
-  }
-  // A stepper detaches all frames but the first as it sets up: keep a reference to each.
-  var watch = new MutationObserver(function (records) {
-    records.forEach(function (r) {
-      if (isStepper(r.target)) {
-        Array.prototype.forEach.call(r.removedNodes, function (n) { keep(r.target, n); });
-      }
-    });
-  });
-  watch.observe(document.documentElement, {childList: true, subtree: true});
-  window.addEventListener("load", function () {
-    watch.takeRecords();
-    watch.disconnect();
-  });
   var opened = [];
   function prepare() {
     restore();
     document.querySelectorAll(".mdlib-stepper").forEach(function (root) {
-      var frames = Object.assign({}, root[FRAMES] || {});
-      root.querySelectorAll(":scope > [data-frame]").forEach(function (f) {
-        frames[f.getAttribute("data-frame")] = f;
-      });
-      var keys = Object.keys(frames).sort(function (a, b) { return a - b; });
-      if (keys.length < 2) { return; }
+      // The stepper keeps only its shown frame in the document and builds the others'
+      // pictures when first shown: it gives every frame complete (mdlib.ui.stepper).
+      var frames = root.mdlibFrames ? root.mdlibFrames() : [];
+      if (frames.length < 2) { return; }
       var strip = document.createElement("div");
       strip.className = "mdlib-print-strip";
-      keys.forEach(function (k) {
-        var copy = frames[k].cloneNode(true);
+      frames.forEach(function (f) {
+        var copy = f.cloneNode(true);
         copy.hidden = false;
         strip.appendChild(copy);
       });

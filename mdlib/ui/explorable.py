@@ -160,13 +160,31 @@ _SCRIPT = """<script>(function (me) {
 })(document.currentScript);</script>"""
 
 
-def _json_for_script(data):
+def json_for_script(data):
     """JSON that can sit inside a <script> element: no '</' and no '<!--' in it."""
     return (
         json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         .replace("</", "<\\/")
         .replace("<!--", "<\\u0021--")
     )
+
+
+def piece_table(pictures):
+    """Pictures (HTML strings) as (pieces, frames): pieces a table of HTML pieces (each
+    a tag with the text after it), each stored once however many pictures hold it;
+    frames one list of piece numbers per picture, "".join(pieces[i] for i in frame) its
+    HTML. The explorables and mdlib.ui.stepper store their pictures so."""
+    pieces, index, frames = [], {}, []
+    for html in pictures:
+        frame = []
+        for piece in _PIECE.split(html):
+            if piece:
+                if piece not in index:
+                    index[piece] = len(pieces)
+                    pieces.append(piece)
+                frame.append(index[piece])
+        frames.append(frame)
+    return pieces, frames
 
 
 class Explorable:
@@ -227,23 +245,17 @@ class Explorable:
         A state is [option index per control..., frame number]; identical pictures share
         a frame.
         """
-        pieces, piece_index, frames, frame_index, states = [], {}, [], {}, []
-        for values, html in self.states.items():
-            if html not in frame_index:
-                frame = []
-                for piece in _PIECE.split(html):
-                    if piece:
-                        if piece not in piece_index:
-                            piece_index[piece] = len(pieces)
-                            pieces.append(piece)
-                        frame.append(piece_index[piece])
-                frame_index[html] = len(frames)
-                frames.append(frame)
-            index = [
+        pictures = list(dict.fromkeys(self.states.values()))
+        pieces, frames = piece_table(pictures)
+        frame_of = {html: i for i, html in enumerate(pictures)}
+        states = [
+            [
                 [v for v, _ in options].index(value)
                 for (_, _, options), value in zip(self.controls, values)
             ]
-            states.append(index + [frame_index[html]])
+            + [frame_of[html]]
+            for values, html in self.states.items()
+        ]
         controls = [{"label": label, "kind": kind, "options": [t for _, t in options]}
                     for label, kind, options in self.controls]
         return {
@@ -273,6 +285,6 @@ class Explorable:
             "between where JavaScript runs (the HTML book; in Jupyter, trust the "
             "notebook, or run it for the live widget).</p>"
             f"<div data-role='view'>{svg_as_img(self.states[self.initial])}</div>"
-            f"<script type='application/json'>{_json_for_script(self.data())}</script>"
+            f"<script type='application/json'>{json_for_script(self.data())}</script>"
             f"{_SCRIPT}</div>"
         )

@@ -16,6 +16,7 @@ import pytest
 
 import mdlib.verify.exercises
 from mdlib.ui import backprop, convolution, notation, palette, plots, shapes, svg
+from mdlib.ui.stepper import frames_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,6 +144,9 @@ def all_pictures():
     out = {}
     for s in _steppers():
         out[f"stepper {s.title}"] = s._repr_html_()
+        # the frames its script builds from the HTML's table (only the first is an image)
+        for i, frame in enumerate(frames_of(s.data())):
+            out[f"stepper {s.title}, frame {i}"] = frame
     for w in _widgets():
         name = type(w).__name__
         out[f"{name} (live)"] = w.render()[1]
