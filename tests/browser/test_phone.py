@@ -5,7 +5,9 @@ the main content reaches past the viewport's right edge (hidden elements, such a
 closed table-of-contents drawer, aside) unless it sits inside a scroll box
 (an ancestor with overflow-x auto or scroll whose own box fits the viewport and whose
 scroll width reaches the element), and the
-document itself does not scroll sideways. Screenshots go to test-artifacts/phone/.
+document itself does not scroll sideways; and every box that does scroll sideways shows the
+book's cue that it scrolls (mdlib-book.css: a shadow drawn as a radial-gradient background,
+or a table's fading edge, a mask-image). Screenshots go to test-artifacts/phone/.
 """
 import pytest
 
@@ -46,6 +48,28 @@ OVERFLOWING = """([width, slack]) => {
 }"""
 
 
+# Boxes that scroll sideways (overflow-x auto or scroll, content wider than the box) and show
+# no cue that they do.
+UNCUED = """() => {
+    const main = document.querySelector('#main-content') || document.body;
+    const out = [];
+    for (const el of main.querySelectorAll('*')) {
+        if (el.closest('mjx-assistive-mml')) continue;
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const s = getComputedStyle(el);
+        if (!/^(auto|scroll)$/.test(s.overflowX) || el.scrollWidth <= el.clientWidth + 1) continue;
+        const cue = /radial-gradient/.test(s.backgroundImage)
+            || /gradient/.test(s.maskImage || s.webkitMaskImage || '');
+        if (cue) continue;
+        const tag = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+            + (el.getAttribute('style') ? '[style="' + el.getAttribute('style').slice(0, 60) + '"]' : '');
+        out.push({tag, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth});
+    }
+    return out;
+}"""
+
+
 @pytest.fixture(scope="module")
 def phone():
     from playwright.sync_api import sync_playwright
@@ -76,6 +100,7 @@ def test_nothing_is_cut_off_at_390px(phone, base_url, page_path):  # noqa: F811
 
     out = page.evaluate(OVERFLOWING, [WIDTH, SLACK])
     scroll_width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    uncued = page.evaluate(UNCUED)
     page.close()
     outermost = [o for o in out if not o["parentOut"]]
     print(f"{page_path}: {len(out)} elements past {WIDTH}px ({len(outermost)} outermost), "
@@ -83,3 +108,5 @@ def test_nothing_is_cut_off_at_390px(phone, base_url, page_path):  # noqa: F811
     assert not out, (f"{page_path}: {len(out)} elements pass the right edge outside a scroll box; "
                            f"outermost: {[(o['tag'][:80], o['right']) for o in outermost[:8]]}")
     assert scroll_width <= WIDTH, f"{page_path}: the page scrolls sideways (scrollWidth {scroll_width})"
+    print(f"{page_path}: {len(uncued)} boxes scroll sideways with no cue")
+    assert not uncued, f"{page_path}: boxes that scroll sideways with no visible cue: {uncued[:6]}"
