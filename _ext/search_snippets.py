@@ -2,7 +2,8 @@
 
 Adds _ext/assets/search-snippets.js to search.html alone (deferred, so it runs after Sphinx's
 searchtools.js): before Sphinx cuts a snippet from a result page's text, each formula's TeX
-source is rewritten as Unicode (δˡ⁺¹, (Wˡ)ᵀ, ∂C/∂W). The browser test checks the snippets.
+source is rewritten as Unicode (δˡ⁺¹, (Wˡ)ᵀ, ∂C/∂W), and the text is the page's article
+alone (not its in-page table of contents). The browser test checks the snippets.
 """
 import shutil
 from pathlib import Path

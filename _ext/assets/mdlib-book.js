@@ -4,10 +4,14 @@
    the arrow keys scroll it (WCAG 2.1.1; axe-core's rule scrollable-region-focusable); one that
    fits gets none (one that scrolled once keeps its tab stop). The theme does the same for code blocks, cell outputs and tables. Checked
    again when the window is resized and when MathJax typesets (lazily, as formulas near the
-   screen) and when web fonts load. */
+   screen) and when web fonts load. A picture's own scroll box (style="overflow-x:auto" in
+   mdlib.ui, e.g. chapter 2's row of heatmaps) is one of them. */
 (function () {
   var BOXES = [".bd-article div.math", ".bd-article div.output.text_latex", ".bd-article p",
-               ".bd-article dd", ".bd-article span.math", ".bd-article mjx-container"].join(", ");
+               ".bd-article dd", ".bd-article span.math", ".bd-article mjx-container",
+               // A picture's own scroll box (mdlib.ui: a row of heatmaps).
+               ".bd-article [style*='overflow-x:auto']",
+               ".bd-article [style*='overflow-x: auto']"].join(", ");
   function scrolls(el) {
     var s = getComputedStyle(el);
     return (/auto|scroll/.test(s.overflowX) && el.scrollWidth > el.clientWidth)

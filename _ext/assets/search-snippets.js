@@ -5,6 +5,8 @@
  * that. Before Sphinx reads the text, every formula (span.math, div.math) is rewritten as
  * plain Unicode: Greek letters and operators as symbols, sub- and superscripts as Unicode
  * sub- and superscripts where those exist (W^l_{jk} -> Wˡⱼₖ), \frac{a}{b} as a/b.
+ * Each snippet is cut from the page's body text, its article (not from the in-page table of
+ * contents, where a section title would match first).
  * Loaded by _ext/search_snippets.py on search.html only, deferred: it runs after
  * searchtools.js and before Sphinx starts searching (on DOMContentLoaded).
  */
@@ -126,6 +128,16 @@
       doc.querySelectorAll("span.math, div.math").forEach((el) => {
         el.textContent = " " + window.mdlibTexToText(el.textContent) + " ";
       });
+      // The snippet comes from the body text: the page's article alone, without its title
+      // (the result's link shows it), so not from the in-page table of contents or the
+      // article's header, which Sphinx's [role=main] also holds and where a section title
+      // would match before the text does.
+      const main = doc.querySelector('[role="main"]');
+      const article = doc.querySelector("article.bd-article");
+      if (main && article) {
+        article.querySelectorAll("h1").forEach((el) => el.remove());
+        main.replaceChildren(article);
+      }
       return original(doc.documentElement.outerHTML, anchor);
     };
     Search.htmlToText.mdlib = true;

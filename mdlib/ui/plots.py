@@ -1,17 +1,70 @@
 """Plots the chapters share. Each returns a matplotlib Figure (not through pyplot), so a
-notebook shows it once, as the cell's value, and no figure state leaks between cells."""
+notebook shows it once, as the cell's value, and no figure state leaks between cells.
+
+Readable on a phone: the HTML book scales a figure down to its text column, 342 px wide
+at a 390 px screen, so a figure's text is drawn at FONT_PT points, at least
+FONT_PT / width-in-inches >= 1.9 (9 CSS px at 342 px), and each PNG records its smallest
+text size (tests/browser/test_phone.py measures what a phone shows). The bars of
+||delta^l|| (delta_norms_html) are an SVG drawn to the same rule.
+"""
 import math
+from html import escape
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from . import palette as P
+from .svg import panel, para, sup_text, svg_as_img, svg_open
+
+FONT_PT = 12
+"""Every text of a book plot, in points (ticks, labels, titles, legends)."""
+
+SMALLEST_TEXT_KEY = "mdlib smallest text pt"
+"""The PNG text chunk (tEXt) in which a plot's PNG records its smallest text size."""
+
+
+def smallest_text_pt(fig):
+    """Defined in Chapter 2. The smallest font size, in points, of any text a drawn
+    figure shows."""
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.figure is not None]
+    return min(sizes) if sizes else None
+
+
+class _RecordingCanvas(FigureCanvasAgg):
+    """Agg, whose PNG records the figure's smallest text size (SMALLEST_TEXT_KEY)."""
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_):
+        """Agg's print_png (which takes no other options: savefig's orientation and the
+        like, matplotlib drops for it)."""
+        self.draw()                                   # ticks exist once drawn
+        smallest = smallest_text_pt(self.figure)
+        metadata = dict(metadata or {})
+        if smallest is not None:
+            metadata[SMALLEST_TEXT_KEY] = f"{smallest:g}"
+        return super().print_png(filename_or_obj, metadata=metadata,
+                                 pil_kwargs=pil_kwargs)
+
+
+def readable(fig, size=FONT_PT):
+    """Defined in Chapter 2. fig with every text at least size points (tick labels,
+    those drawn later too; labels, titles, legends) and a PNG that records its smallest
+    text size. Returns fig."""
+    for ax in fig.axes:
+        ax.tick_params(which="both", labelsize=size)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < size:
+            text.set_fontsize(size)
+    _RecordingCanvas(fig)
+    return fig
 
 
 def training_curves(history, title=""):
     """Defined in Chapter 2. Loss and accuracy after each epoch (one iteration of train)
     from mdlib.models.train.gradient_descent's history."""
-    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    fig = Figure(figsize=(6, 3.4), layout="constrained")
     ax_loss, ax_acc = fig.subplots(1, 2)
     epochs = range(1, len(history["loss"]) + 1)
     ax_loss.plot(epochs, history["loss"], color=P.PRIMARY)
@@ -28,11 +81,11 @@ def training_curves(history, title=""):
     ax_acc.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
-    return fig
+    return readable(fig)
 
 
 def image_grid(
-    images, titles=(), columns=8, title="", cmap=P.IMAGE_CMAP, symmetric=False
+    images, titles=(), columns=4, title="", cmap=P.IMAGE_CMAP, symmetric=False
 ):
     """Defined in Chapter 4. Small images (n, H, W) side by side, e.g. learned kernels
     or misclassified digits.
@@ -42,7 +95,7 @@ def image_grid(
     n = len(images)
     rows = max(1, math.ceil(n / columns))
     fig = Figure(
-        figsize=(1.3 * min(n, columns), 1.5 * rows + (0.4 if title else 0)),
+        figsize=(1.45 * min(n, columns), 1.7 * rows + (0.4 if title else 0)),
         layout="constrained",
     )
     axes = np.atleast_1d(fig.subplots(rows, min(n, columns))).ravel()
@@ -52,7 +105,68 @@ def image_grid(
         limit = float(np.abs(image).max()) or 1.0
         ax.imshow(image, cmap=P.SIGNED_CMAP if symmetric else cmap,
                   vmin=-limit if symmetric else None, vmax=limit if symmetric else None)
-        ax.set_title(caption, fontsize=9)
+        ax.set_title(caption)
     if title:
         fig.suptitle(title)
-    return fig
+    return readable(fig)
+
+
+def _times_ten(v):
+    """v to 2 significant digits as d.d × 10^e, the exponent's typographic minus:
+    ("1.6", "−1") for 0.16."""
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return mantissa, str(int(exponent)).replace("-", "\u2212")
+
+
+def delta_norms_html(norms, title="the size of the error, layer by layer"):
+    """Defined in Chapter 2. ||delta^l|| for l = L, ..., 2 as horizontal bars on a log
+    scale, each labelled d.d × 10^e (2 significant digits, as the chapter prints them).
+
+    norms: {l: ||delta^l||} (positive numbers). Each bar's length is proportional to
+    log10 of the norm above a baseline one decade below the smallest, so equal ratios
+    between layers are equal steps. The SVG's text is 12 px at the least in a 400 px
+    width (10 CSS px in a phone's 342 px column); its alt text names every value. The
+    SVG comes as an image (svg_as_img), which an untrusted notebook shows too.
+    """
+    layers = sorted(norms, reverse=True)
+    values = np.array([float(norms[l]) for l in layers])
+    if values.size == 0 or not np.all(values > 0):
+        raise ValueError("norms must be positive numbers keyed by the layer; "
+                         f"got {norms}")
+    low = np.floor(np.log10(values.min())) - 1
+    decades = np.ceil(np.log10(values.max())) - low
+    left, bars, row, width = 52, 236, 30, 400
+    unit = bars / decades
+    font = 'style="font-family:sans-serif"'
+
+    def sup(text):
+        return f'<tspan baseline-shift="super" font-size="12">{text}</tspan>'
+
+    labels = [_times_ten(v) for v in values]
+    alt = (f"{title}: horizontal bars on a log scale, one per layer, from the output "
+           "layer back: " + ", ".join(
+               f"‖δ{sup_text(l)}‖ = {m} × 10{sup_text(e)}"
+               for l, (m, e) in zip(layers, labels)) + ".")
+    parts = [svg_open(width, row * len(layers) + 30, alt)]
+    for d in range(int(decades) + 1):                     # one grid line per decade
+        xg = left + d * unit
+        exponent = str(int(low + d)).replace("-", "&#8722;")
+        parts.append(f'<line x1="{xg:.1f}" y1="0" x2="{xg:.1f}" '
+                     f'y2="{row * len(layers):.0f}" stroke="{P.EDGE}" '
+                     'stroke-width="0.5"/>'
+                     f'<text x="{xg:.1f}" y="{row * len(layers) + 22:.0f}" '
+                     f'font-size="13" text-anchor="middle" {font}>10{sup(exponent)}'
+                     '</text>')
+    for i, (l, v, (m, e)) in enumerate(zip(layers, values, labels)):
+        length = (np.log10(v) - low) * unit
+        y = i * row
+        parts.append(f'<text x="{left - 6}" y="{y + row * 0.68:.1f}" font-size="15" '
+                     f'text-anchor="end" {font}>&#8214;&#948;{sup(l)}&#8214;</text>'
+                     f'<rect x="{left}" y="{y + 5}" width="{length:.1f}" '
+                     f'height="{row - 10}" fill="{P.PRIMARY}"/>'
+                     f'<text x="{left + length + 5:.1f}" y="{y + row * 0.68:.1f}" '
+                     f'font-size="14" {font}>{m} &#215; '
+                     f'10{sup(e.replace(chr(0x2212), "&#8722;"))}</text>')
+    parts.append("</svg>")
+    return panel(para(f"<b>{escape(title)}</b> (log scale: one grid line per factor of "
+                      "10)"), svg_as_img("".join(parts)))

@@ -42,7 +42,8 @@ def two_layer_shapes(m, n, k):
     m features, n samples, k hidden units (each >= 1). Returns a list of dicts, in
     order:
       name: what is computed ("Z1", "dW2", ...); formula: how (Unicode text, as
-        3.3 writes it: "dZ₂ A₁ᵀ"); phase:
+        3.3 writes it: "dZ₂ A₁ᵀ", a bias gradient as the sum over axis 1, the
+        samples: "Σₐₓᵢₛ ₁ dZ₂"); phase:
         "forward"/"backward";
       left, right: the two shapes of a matrix product (None where there is none);
       result: the shape computed; broadcast: the shape added by broadcasting (b1, b2),
@@ -68,7 +69,7 @@ def two_layer_shapes(m, n, k):
         ),
         _row(
             "db2",
-            "Σ(dZ₂, axis=1, keepdims=True)",
+            "Σₐₓᵢₛ ₁ dZ₂",
             "backward",
             result=(1, 1),
             like=("b2", (1, 1)),
@@ -77,7 +78,7 @@ def two_layer_shapes(m, n, k):
         _row("dW1", "dZ₁ Xᵀ", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
         _row(
             "db1",
-            "Σ(dZ₁, axis=1, keepdims=True)",
+            "Σₐₓᵢₛ ₁ dZ₁",
             "backward",
             result=(k, 1),
             like=("b1", (k, 1)),

@@ -5,11 +5,22 @@ the main content reaches past the viewport's right edge (hidden elements, such a
 closed table-of-contents drawer, aside) unless it sits inside a scroll box
 (an ancestor with overflow-x auto or scroll whose own box fits the viewport and whose
 scroll width reaches the element), and the
-document itself does not scroll sideways. Screenshots go to test-artifacts/phone/.
+document itself does not scroll sideways; and every box that does scroll sideways shows the
+book's cue that it scrolls (mdlib-book.css: a shadow drawn as a radial-gradient background,
+or a table's fading edge, a mask-image). Screenshots go to test-artifacts/phone/.
+
+Plots: every figure's image, as shown at 390 px, has text of at least 9 CSS px: its smallest
+font size (an SVG's font-size attributes; a PNG's, recorded by mdlib.ui.plots in a tEXt chunk,
+in points at the PNG's dpi) times the width Chromium draws it at over its own width.
 """
+import base64
+import io
+import re
+import urllib.parse
+
 import pytest
 
-from test_offline import ARTIFACTS, CHROMIUM, FLAGS, PAGES, base_url  # noqa: F401
+from test_offline import ARTIFACTS, CHROMIUM, FLAGS, PAGES, SITE, base_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +57,62 @@ OVERFLOWING = """([width, slack]) => {
 }"""
 
 
+# Boxes that scroll sideways (overflow-x auto or scroll, content wider than the box) and show
+# no cue that they do.
+UNCUED = """() => {
+    const main = document.querySelector('#main-content') || document.body;
+    const out = [];
+    for (const el of main.querySelectorAll('*')) {
+        if (el.closest('mjx-assistive-mml')) continue;
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const s = getComputedStyle(el);
+        if (!/^(auto|scroll)$/.test(s.overflowX) || el.scrollWidth <= el.clientWidth + 1) continue;
+        const cue = /radial-gradient/.test(s.backgroundImage)
+            || /gradient/.test(s.maskImage || s.webkitMaskImage || '');
+        if (cue) continue;
+        const tag = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+            + (el.getAttribute('style') ? '[style="' + el.getAttribute('style').slice(0, 60) + '"]' : '');
+        out.push({tag, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth});
+    }
+    return out;
+}"""
+
+# Every figure's image: its source, the width it is drawn at and its own width.
+FIGURE_IMAGES = """() => Array.from(document.querySelectorAll('article figure img')).map(img => ({
+    src: img.getAttribute('src'), shown: img.getBoundingClientRect().width,
+    natural: img.naturalWidth, id: (img.closest('figure') || {}).id || ''}))"""
+PNGS_OUTSIDE_FIGURES = """() => Array.from(document.querySelectorAll('article img'))
+    .filter(img => /\\.png$/.test(img.getAttribute('src') || '') && !img.closest('figure'))
+    .map(img => img.getAttribute('src'))"""
+PLOT_TEXT_FLOOR_PX = 9
+PNG_TEXT_KEY = "mdlib smallest text pt"  # mdlib.ui.plots.SMALLEST_TEXT_KEY
+
+
+def smallest_text_css_px(page_path, image):
+    """The smallest text of a figure's image in CSS px as drawn, or (None, why)."""
+    src = image["src"]
+    if src.startswith("data:image/svg+xml"):
+        svg = urllib.parse.unquote(src.split(",", 1)[1])
+        if ";base64" in src.split(",", 1)[0]:
+            svg = base64.b64decode(src.split(",", 1)[1]).decode()
+        width = float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+)', svg).group(1))
+        sizes = [float(v) for v in re.findall(r'font-size[:=]\s*"?([\d.]+)', svg)]
+        if not sizes:
+            return None, "an SVG with no font-size"
+        return min(sizes) * image["shown"] / width, f"SVG, smallest font-size {min(sizes):g} in {width:g}"
+    from PIL import Image
+
+    path = (SITE / page_path).parent / urllib.parse.unquote(src)
+    png = Image.open(io.BytesIO(path.read_bytes()))
+    recorded = png.text.get(PNG_TEXT_KEY) if hasattr(png, "text") else None
+    if recorded is None:
+        return None, f"a PNG ({png.width} px wide) that does not record its smallest text size"
+    dpi = png.info.get("dpi", (72, 72))[0]
+    return (float(recorded) * dpi / 72 * image["shown"] / png.width,
+            f"PNG, smallest text {recorded} pt at {dpi:g} dpi in {png.width} px")
+
+
 @pytest.fixture(scope="module")
 def phone():
     from playwright.sync_api import sync_playwright
@@ -76,6 +143,7 @@ def test_nothing_is_cut_off_at_390px(phone, base_url, page_path):  # noqa: F811
 
     out = page.evaluate(OVERFLOWING, [WIDTH, SLACK])
     scroll_width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    uncued = page.evaluate(UNCUED)
     page.close()
     outermost = [o for o in out if not o["parentOut"]]
     print(f"{page_path}: {len(out)} elements past {WIDTH}px ({len(outermost)} outermost), "
@@ -83,3 +151,27 @@ def test_nothing_is_cut_off_at_390px(phone, base_url, page_path):  # noqa: F811
     assert not out, (f"{page_path}: {len(out)} elements pass the right edge outside a scroll box; "
                            f"outermost: {[(o['tag'][:80], o['right']) for o in outermost[:8]]}")
     assert scroll_width <= WIDTH, f"{page_path}: the page scrolls sideways (scrollWidth {scroll_width})"
+    print(f"{page_path}: {len(uncued)} boxes scroll sideways with no cue")
+    assert not uncued, f"{page_path}: boxes that scroll sideways with no visible cue: {uncued[:6]}"
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("book/")])
+def test_plot_text_is_readable_at_390px(phone, base_url, page_path):  # noqa: F811
+    page = phone.new_page()
+    page.goto(base_url + page_path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    images = page.evaluate(FIGURE_IMAGES)
+    loose = page.evaluate(PNGS_OUTSIDE_FIGURES)
+    page.close()
+    assert not loose, f"{page_path}: plots outside a figure, not measured: {loose}"
+    problems = []
+    for image in images:
+        assert image["natural"] > 0, f"{page_path}: {image['src'][:60]} did not load"
+        px, how = smallest_text_css_px(page_path, image)
+        print(f"{page_path} #{image['id']}: drawn {image['shown']:.0f} px wide; {how}: "
+              + (f"smallest text {px:.1f} CSS px" if px is not None else "not measurable"))
+        if px is None or px < PLOT_TEXT_FLOOR_PX:
+            problems.append(f"#{image['id']}: {how}: "
+                            + (f"{px:.1f} px" if px is not None else "no text size"))
+    assert not problems, (f"{page_path}: plot text below {PLOT_TEXT_FLOOR_PX} CSS px at {WIDTH} px: "
+                          + "; ".join(problems))

@@ -5,7 +5,9 @@ TeX source; _ext/assets/search-snippets.js rewrites every formula first (mdlibTe
 Checked three ways: every formula of the built book converts to text with no TeX left;
 a few conversions are compared with what the prose means; and real searches give snippets
 with no raw TeX, while the same searches with the script blocked do show raw TeX (so the
-check can fail, and the script is what makes it pass).
+check can fail, and the script is what makes it pass). And each snippet is cut from the
+result page's body text (its article, title and in-page table of contents left out), not from
+the page's table of contents, where a section title would match first.
 """
 import html
 import re
@@ -100,3 +102,32 @@ def test_without_the_script_snippets_do_show_raw_tex(browser, base_url):  # noqa
         page.close()
     print(f"with search-snippets.js blocked: {raw} snippets with raw TeX")
     assert raw > 0
+
+
+# The body text of a result page as the snippets see it: its article with the title, heading
+# links and scripts left out, each formula as mdlibTexToText writes it; whitespace collapsed.
+BODY_TEXT = """async (url) => {
+    const doc = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+    const article = doc.querySelector('article.bd-article') || doc.querySelector('[role=main]');
+    article.querySelectorAll('span.math, div.math').forEach(el => {
+        el.textContent = ' ' + window.mdlibTexToText(el.textContent) + ' '; });
+    article.querySelectorAll('h1, .headerlink, script, style').forEach(el => el.remove());
+    return article.textContent.split(/\\s+/).join(' ');
+}"""
+RESULTS = """() => Array.from(document.querySelectorAll('#search-results ul.search li')).map(li => ({
+    url: li.querySelector('a').href, snippet: (li.querySelector('p.context') || {}).textContent || ''}))"""
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_snippets_come_from_the_body_text(browser, base_url, query):  # noqa: F811
+    page = open_search(browser, base_url, query)
+    results = page.evaluate(RESULTS)
+    off_body = []
+    for r in results:
+        snippet = " ".join(r["snippet"].split()).removeprefix("...").removesuffix("...").strip()
+        body = page.evaluate(BODY_TEXT, r["url"].split("#")[0].split("?")[0])
+        if not snippet or snippet not in body:
+            off_body.append((r["url"].rsplit("/", 1)[-1], snippet[:90]))
+    page.close()
+    print(f"{query!r}: {len(results)} results, {len(off_body)} snippets not from the body text")
+    assert results and not off_body, f"search for {query!r}: snippets not cut from the body text: {off_body}"

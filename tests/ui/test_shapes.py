@@ -69,3 +69,12 @@ def test_widget_follows_its_sliders(text):
         if r["like"]:
             name = r["like"][0].replace("1", "₁").replace("2", "₂")    # as 3.3 writes it
             assert f"same shape as {name} {r['like'][1]}" in shown
+
+
+def test_formulas_use_the_chapter_s_notation_not_numpy_arguments():
+    """Chapter 3's prose writes a bias gradient as a sum over axis 1, the samples
+    (db₂ = Σ_axis 1 dZ₂); the explorer writes it the same way, with no NumPy call syntax."""
+    rows = {r["name"]: r["formula"] for r in two_layer_shapes(2, 3, 4)}
+    numpy_syntax = {name: f for name, f in rows.items() if re.search(r"axis=|keepdims|\(.*,", f)}
+    assert not numpy_syntax, numpy_syntax
+    assert rows["db2"] == "Σₐₓᵢₛ ₁ dZ₂" and rows["db1"] == "Σₐₓᵢₛ ₁ dZ₁", rows
