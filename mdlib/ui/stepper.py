@@ -125,7 +125,8 @@ _SCRIPT = """<script>(function (me) {
 def edits(before, after):
     """The list of numbers `after` as edits of `before`, for a frame that differs from
     the one before in a few pieces: n >= 0 is the number n; -k copies the next k
-    numbers of `before`; [k] skips k numbers of `before`."""
+    numbers of `before`; [k] skips k numbers of `before`. Defined in Chapter 1, with
+    Stepper."""
     ops, at = [], 0
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -140,7 +141,8 @@ def edits(before, after):
 
 
 def frames_of(data):
-    """The frames' HTML from a stepper's data() (as its script rebuilds them)."""
+    """The frames' HTML from a stepper's data() (as its script rebuilds them).
+    Defined in Chapter 1, with Stepper."""
     frames, before = [], []
     for ops in data["frames"]:
         after, at = [], 0
