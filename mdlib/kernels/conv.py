@@ -84,13 +84,15 @@ def conv2d_backward_naive_math(dy, x, w, s, p):
 
 # --- fast: im2col and one matrix product ----------------------------------------------
 
-# 16 MiB, not more: a buffer this size is reused from the heap chunk after chunk (glibc
-# maps larger ones afresh, and the page faults of a fresh 64 MiB matrix cost more than
-# copying into it) and stays nearer the cache; measured, the whole forward+backward
-# takes about 30% less CPU time than with 64 MiB.
+# 1 MiB: one chunk's window matrix and products stay near a core's L2 cache, and
+# buffers this size are reused from the heap chunk after chunk, while a larger one is
+# mapped afresh and its page faults cost more than the copies into it. Measured on a
+# loaded 2-core machine, x 64x3x32x32 with 16 maps 3x3: conv2d 2.1 ms (fastest of 30)
+# with 1 MiB, 13-27 ms with 16 MiB (the whole batch one chunk, 1500-2000 page faults a
+# call). A large layer (one sample's matrix above 1 MiB) runs a sample per chunk.
 # CHUNK_BYTES: memory budget for one chunk's im2col matrix (at least one sample per
 # chunk).
-CHUNK_BYTES = 16 * 2**20
+CHUNK_BYTES = 2**20
 
 
 def batch_chunks(N, *sample_shape_and_itemsize):
@@ -151,67 +153,103 @@ def conv2d_math(x, w, b, s, p):
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
     matrix stays within CHUNK_BYTES: the batched product
     (F, C*KH*KW) @ (n, C*KH*KW, OH*WG) -> (n, F, OH*WG), on a grid of OH x WG
-    positions per sample (grid_cols: with stride 1, WG = W + 2p so that every row of
-    the matrix is one slice of x_pad; the columns j >= OW are not windows and are
-    dropped). Each output entry is the same sum whatever the chunking.
+    positions per sample (grid_cols: WG is the width of x_pad, or of its phases
+    x_pad[a::s, b::s] with stride s, so that every row of the matrix is one slice of
+    x_pad; the columns j >= OW are not windows and are dropped). Each output entry is
+    the same sum whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
-    WG = grid_width(W, OW, s, p)
+    WG = grid_width(W, s, p)
     y = np.empty((N, F, OH, OW), dtype=x.dtype)
     for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
         y_grid = w.reshape(F, -1) @ grid_cols(x[chunk], KH, KW, s, p)
-        # y[n, f] = y_grid[n, f] on the windows, + b[f]
-        np.add(y_grid.reshape(-1, F, OH, WG)[..., :OW], b[:, None, None], out=y[chunk])
+        # y[n, f] = y_grid[n, f] on the windows, + b[f] (added to the contiguous copy)
+        y[chunk] = y_grid.reshape(-1, F, OH, WG)[..., :OW]
+        y[chunk] += b[:, None, None]
     return y
 
 
-def grid_width(W, OW, s, p):
-    """Positions per row of grid_cols's grid: W + 2p with stride 1, else OW."""
-    return W + 2 * p if s == 1 else OW
+def grid_width(W, s, p):
+    """Positions per row of grid_cols's grid: the width of a phase of x_pad,
+    WG = ceil((W + 2p) / s) (W + 2p with stride 1)."""
+    # Python ints: a NumPy stride or padding may be a small unsigned type
+    return -(-(W + 2 * int(p)) // int(s))
+
+
+def phase_parts(H, W, KH, KW, s, p):
+    """Where x sits in the phases of x_pad that a (KH, KW) kernel reads, phase (a, b) =
+    x_pad[a::s, b::s] for a < min(s, KH), b < min(s, KW): for each, (a, b, the slices
+    of x it holds, where they sit in the phase).
+
+    Defined in Chapter 4. Phase a holds the rows r = (a - p) mod s, r + s, ... of x,
+    from its row (r + p) // s (above, padding); likewise the columns.
+    """
+    s, p, parts = int(s), int(p), []
+    for a in range(min(s, KH)):
+        for b in range(min(s, KW)):
+            r, c = (a - p) % s, (b - p) % s
+            i, j = (r + p) // s, (c + p) // s
+            rows, cols = len(range(r, H, s)), len(range(c, W, s))
+            parts.append((a, b, (slice(r, H, s), slice(c, W, s)),
+                          (slice(i, i + rows), slice(j, j + cols))))
+    return parts
 
 
 def grid_cols(x, KH, KW, s, p):
     """im2col(x) on a grid of OH x WG positions per sample (WG = grid_width):
     cols[n, (c, u, v), (i, j)] = x_pad[n, c, i*s + u, j*s + v] for j < OW.
 
-    Defined in Chapter 4. x: (n, C, H, W); returns (n, C*KH*KW, OH*WG). With stride 1,
-    x_pad gets a spare row of zeros, and row (c, u, v) of cols[n] is x_pad[n, c] read
-    from offset u*(W + 2p) + v: one contiguous slice per (u, v), KH*KW copies in all.
-    The columns j >= OW hold other entries of x_pad (a row wraps to the next): they are
-    not windows. Other strides: im2col.
+    Defined in Chapter 4. x: (n, C, H, W); returns (n, C*KH*KW, OH*WG). x_pad is split
+    into its phases x_pad[a::s, b::s] (phase_parts; rows of WG entries and a spare row
+    of zeros): kernel position (u, v) reads phase (u % s, v % s) from row u // s,
+    column v // s on, so row (c, u, v) of cols[n] is one contiguous slice of a phase
+    read from offset (u // s)*WG + v // s: KH*KW copies in all. The columns j >= OW
+    hold other entries of x_pad (a row wraps to the next): they are not windows. With
+    stride 1 the one phase is x_pad itself.
     """
-    n, C, H, W = x.shape
-    if s != 1:
-        return im2col(x, KH, KW, s, p)
-    (OH, _), (HP, WP) = output_size(H, W, KH, KW, 1, p), (H + 2 * p, W + 2 * p)
-    xp = np.zeros((n, C, HP + 1, WP), dtype=x.dtype)
-    xp[:, :, p:p + H, p:p + W] = x
-    xp, cols = xp.reshape(n, C, -1), np.empty((n, C, KH, KW, OH * WP), dtype=x.dtype)
+    (n, C, H, W), s, p = x.shape, int(s), int(p)
+    (OH, _), HG, WG = (output_size(H, W, KH, KW, s, p), grid_width(H, s, p) + 1,
+                       grid_width(W, s, p))
+    SA, SB = min(s, KH), min(s, KW)
+    phases = np.zeros((n, C, SA, SB, HG, WG), dtype=x.dtype)
+    for a, b, (rows, cols), (phase_rows, phase_cols) in phase_parts(H, W, KH, KW, s, p):
+        phases[:, :, a, b, phase_rows, phase_cols] = x[:, :, rows, cols]
+    flat = phases.reshape(n, C, SA * SB, HG * WG)
+    cols = np.empty((n, C, KH, KW, OH * WG), dtype=x.dtype)
     for u in range(KH):
         for v in range(KW):
-            cols[:, :, u, v] = xp[:, :, u * WP + v:u * WP + v + OH * WP]
-    return cols.reshape(n, C * KH * KW, OH * WP)
+            start = (u // s) * WG + v // s
+            cols[:, :, u, v] = flat[:, :, (u % s) * SB + v % s, start:start + OH * WG]
+    return cols.reshape(n, C * KH * KW, OH * WG)
 
 
-def grid_col2im(d_cols, x_shape, KH, KW, s, p):
+def grid_col2im(d_cols, x_shape, KH, KW, s, p, out=None):
     """The adjoint of grid_cols: col2im of d_cols (n, C*KH*KW, OH*WG), whose columns
-    j >= OW must be zero.
+    j >= OW must be zero; written into out (an array of x_shape) when given.
 
-    Defined in Chapter 4. With stride 1, row (c, u, v) of d_cols[n] is added onto
-    dx_pad[n, c] from offset u*(W + 2p) + v: one contiguous add per (u, v), then the
-    padding is cropped. Other strides: col2im.
+    Defined in Chapter 4. Row (c, u, v) of d_cols[n] is added onto phase
+    (u % s, v % s) of dx_pad[n, c] from offset (u // s)*WG + v // s: one contiguous add
+    per (u, v); then each phase's share of x is copied out (the padding dropped).
     """
-    n, C, H, W = x_shape
-    if s != 1:
-        return col2im(d_cols, x_shape, KH, KW, s, p)
-    (OH, _), (HP, WP) = output_size(H, W, KH, KW, 1, p), (H + 2 * p, W + 2 * p)
-    dxp = np.zeros((n, C, HP + 1, WP), dtype=d_cols.dtype)
-    flat, d_cols = dxp.reshape(n, C, -1), d_cols.reshape(n, C, KH, KW, OH * WP)
+    (n, C, H, W), s, p = x_shape, int(s), int(p)
+    (OH, _), HG, WG = (output_size(H, W, KH, KW, s, p), grid_width(H, s, p) + 1,
+                       grid_width(W, s, p))
+    SA, SB = min(s, KH), min(s, KW)
+    d_phases = np.zeros((n, C, SA * SB, HG * WG), dtype=d_cols.dtype)
+    d_cols = d_cols.reshape(n, C, KH, KW, OH * WG)
     for u in range(KH):
         for v in range(KW):
-            flat[:, :, u * WP + v:u * WP + v + OH * WP] += d_cols[:, :, u, v]
-    return dxp[:, :, p:p + H, p:p + W]
+            start = (u // s) * WG + v // s
+            phase = (u % s) * SB + v % s
+            d_phases[:, :, phase, start:start + OH * WG] += d_cols[:, :, u, v]
+    d_phases = d_phases.reshape(n, C, SA, SB, HG, WG)
+    dx = np.empty(x_shape, dtype=d_cols.dtype) if out is None else out
+    if SA < s or SB < s:
+        dx[...] = 0                                 # entries that no window reaches
+    for a, b, (rows, cols), (phase_rows, phase_cols) in phase_parts(H, W, KH, KW, s, p):
+        dx[:, :, rows, cols] = d_phases[:, :, a, b, phase_rows, phase_cols]
+    return dx
 
 
 def grid_products(dw, dy, x, w_mat_T, KH, KW, s, p):
@@ -225,7 +263,7 @@ def grid_products(dw, dy, x, w_mat_T, KH, KW, s, p):
     whatever the chunking.
     """
     (n, F, OH, OW), K = dy.shape, len(w_mat_T)
-    WG = grid_width(x.shape[3], OW, s, p)
+    WG = grid_width(x.shape[3], s, p)
     cols = grid_cols(x, KH, KW, s, p)
     if WG > OW and not np.isfinite(x).all():
         cols.reshape(n, K, OH, WG)[..., OW:] = 0
@@ -261,7 +299,7 @@ def conv2d_backward_math(dy, x, w, s, p):
     per sample (grid_products): the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
-    WG = grid_width(x.shape[3], OW, s, p)
+    WG = grid_width(x.shape[3], s, p)
     db = dy.sum(axis=(0, 2, 3))
     # (C*KH*KW, F), laid out for the product
     w_mat_T = np.ascontiguousarray(w.reshape(F, -1).T)
@@ -270,7 +308,7 @@ def conv2d_backward_math(dy, x, w, s, p):
     for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
         # dw += dy[n] @ cols[n]^T; d_cols[n] = w_mat^T @ dy[n], on the grid
         d_cols = grid_products(dw, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p)
-        dx[chunk] = grid_col2im(d_cols, x[chunk].shape, KH, KW, s, p)
+        grid_col2im(d_cols, x[chunk].shape, KH, KW, s, p, out=dx[chunk])
     return dx, dw.reshape(w.shape), db
 
 

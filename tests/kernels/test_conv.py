@@ -282,15 +282,15 @@ def test_large_products_one_per_chunk_equal_one_per_sample_exactly(rng, monkeypa
             assert mdlib.relative_error(c, n) < 1e-9
 
 
-@pytest.mark.parametrize("s, p", [(1, 0), (1, 1), (1, 2), (2, 1)])
+@pytest.mark.parametrize("s, p", [(1, 0), (1, 1), (1, 2), (2, 1), (2, 0), (3, 2)])
 def test_grid_cols_on_the_windows_is_im2col_and_grid_col2im_is_col2im(rng, s, p):
     """conv2d's grid (grid_cols: W + 2p positions a row with stride 1, the columns j >= OW not windows)
     holds exactly im2col's columns on the windows, and grid_col2im puts them back as col2im does."""
     import mdlib.kernels.conv as conv
     x = rng.normal(size=(3, 2, 7, 6))
     OH, OW = conv.output_size(7, 6, 3, 2, s, p)
-    WG = conv.grid_width(6, OW, s, p)
-    assert WG == (6 + 2 * p if s == 1 else OW)
+    WG = conv.grid_width(6, s, p)
+    assert WG == -(-(6 + 2 * p) // s) >= OW                 # a phase's width: x_pad's with stride 1
     grid = conv.grid_cols(x, 3, 2, s, p).reshape(3, 2 * 3 * 2, OH, WG)
     np.testing.assert_array_equal(grid[..., :OW], conv.im2col(x, 3, 2, s, p).reshape(3, -1, OH, OW))
     d_cols = np.zeros((3, 2 * 3 * 2, OH, WG))
