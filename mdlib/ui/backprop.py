@@ -20,12 +20,17 @@ from . import palette as P
 from .notation import check_sizes
 from .explorable import Explorable
 from .stepper import Stepper
-from .svg import (labelled_matrix, panel, para, sub_sup, svg_as_img, svg_open,
-                  symbol)
+from .svg import (factor, labelled_matrix, number, panel, para, plain_text, sub_sup,
+                  svg_as_img, svg_open, symbol)
 from .widget import LiveWidget, control
 
 WIDGET_LOSSES = ("mse", "softmax_cross_entropy")
 """The losses the widget and the stepper offer."""
+
+LOSS_NAMES = {"mse": "quadratic loss ½‖aᴸ − y‖²",
+              "softmax_cross_entropy": "softmax with cross-entropy"}
+"""What the reader reads for each of WIDGET_LOSSES (menus, captions); the value a menu
+passes stays the identifier."""
 
 EXPLORABLE_SEEDS = (0, 1, 2)
 """The seeds the HTML book's explorable offers (with the widget's own, if it is
@@ -134,8 +139,10 @@ def backprop_html(step):
               + mean)
         combined = pictures["a-y"] + symbol("&#8857;") + pictures["sigma_prime"]
     combined += symbol("=") + labelled_matrix(_delta(l), step["delta"])
-    dC_dW = f"&part;C/&part;{sub_sup('W', l)}"
-    dC_db = f"&part;C/&part;{sub_sup('b', l)}"
+    # one sample: the loss J (BP3, BP4 of 2.3); a batch: the cost C, their mean (2.5)
+    cost = "<i>J</i>" if step["N"] == 1 else "<i>C</i>"
+    dC_dW = f"&part;{cost}/&part;{sub_sup('W', l)}"
+    dC_db = f"&part;{cost}/&part;{sub_sup('b', l)}"
     a_prev_T = f"({sub_sup('a', l - 1)})<sup>T</sup>"
     grads = (f"BP4: {dC_dW} = {_delta(l)} {a_prev_T} &nbsp; "
              f"BP3: {dC_db} = {_delta(l)} (summed over the N columns)")
@@ -162,7 +169,8 @@ def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
         W, b, x, y = backprop_problem(list(sizes), seed, loss)
         for step in backprop_steps(W, b, x, y, loss):
             frames.append(backprop_html(step))
-            captions.append(f"Loss {loss}, layer l = {step['l']}: "
+            name = LOSS_NAMES[loss]
+            captions.append(f"{name[0].upper()}{name[1:]}, layer l = {step['l']}: "
                             f"{_RULES[step['rule']]}; BP3 and BP4 give the gradients.")
     return Stepper(frames, captions, title="Backprop stepper")
 
@@ -181,7 +189,8 @@ class BackpropWidget(LiveWidget):
         L = len(self.sizes)
         self.layer = control("steps", "step", L,
                              options=[(f"l = {l}", l) for l in range(L, 1, -1)])
-        self.loss = control("menu", "loss", loss, options=list(WIDGET_LOSSES))
+        self.loss = control("menu", "loss", loss,
+                            options=[(LOSS_NAMES[x], x) for x in WIDGET_LOSSES])
         self.seed = control("slider", "seed", seed, min=0, max=20)
         super().__init__([[self.layer, self.loss, self.seed]])
 
@@ -202,7 +211,7 @@ class BackpropWidget(LiveWidget):
 
         return Explorable("Backpropagation, layer by layer", [
             ("step", "range", [(l, f"l = {l}") for l in range(L, 1, -1)]),
-            ("loss", "menu", [(x, x) for x in WIDGET_LOSSES]),
+            ("loss", "menu", [(x, LOSS_NAMES[x]) for x in WIDGET_LOSSES]),
             ("seed", "range", [(s, str(s)) for s in seeds]),
         ], picture, (self.layer.value, self.loss.value, self.seed.value))
 
@@ -301,22 +310,22 @@ def _ss(symbol_html, sup=None, sub=None):
 
 def _n(v, decimals=4):
     """A number as the worked example prints it: 4 decimals, a typographic minus."""
-    return f"{v:.{decimals}f}".replace("-", "&minus;")
+    return number(v, f".{decimals}f")
 
 
-def _product_decimals(factor, other, product):
+def _product_decimals(first, other, product):
     """4, or 7 where the product of the two factors as printed (4 decimals) lands within
     0.01 of a 4-decimal rounding edge or rounds otherwise than the product itself (the
     worked example's 0.0157 x 0.5 = 0.00785): then the factor and the product are
     printed to 7 decimals, so the reader's own multiplication agrees with the page."""
-    shown = round(factor, 4) * round(other, 4) * 1e4
+    shown = round(first, 4) * round(other, 4) * 1e4
     near_edge = abs(shown - math.floor(shown) - 0.5) < 0.01
     return 7 if near_edge or round(shown) != round(product * 1e4) else 4
 
 
 def _p(v):
     """_n, in parentheses when negative (a factor of a product)."""
-    return f"({_n(v)})" if v < 0 else _n(v)
+    return factor(v, ".4f")
 
 
 def _forward_lines(l, v):
@@ -366,6 +375,15 @@ def _bp2_lines(v):
     return lines
 
 
+def _seven_decimals(l, v):
+    """The entries of dJ/dW^l that _bp34_lines prints to 7 decimals (see
+    _product_decimals), with the factor delta^l_j printed so too: [(HTML, HTML)]."""
+    prev, d = (v["a2"] if l == 3 else v["x"]), v[f"delta{l}"]
+    return [(_dJ(sub_sup("w", l, f"{j + 1}{k + 1}")), _ss("&delta;", l, j + 1))
+            for j in range(2) for k in range(2)
+            if _product_decimals(d[j, 0], prev[k, 0], v[f"dW{l}"][j, k]) == 7]
+
+
 def _bp34_lines(l, v):
     prev, d = (v["a2"] if l == 3 else v["x"]), v[f"delta{l}"]
     lines = []
@@ -374,9 +392,8 @@ def _bp34_lines(l, v):
         for k in range(2):
             dW = v[f'dW{l}'][j, k]
             places = _product_decimals(d[j, 0], prev[k, 0], dW)
-            factor = _n(d[j, 0], places)
-            factor = f"({factor})" if d[j, 0] < 0 else factor
-            parts.append(f"{_dJ(sub_sup('w', l, f'{j + 1}{k + 1}'))} = {factor}&middot;"
+            first = factor(d[j, 0], f".{places}f")
+            parts.append(f"{_dJ(sub_sup('w', l, f'{j + 1}{k + 1}'))} = {first}&middot;"
                          f"{_p(prev[k, 0])} = {_n(dW, places)}")
         entries = ", &nbsp;".join(parts)
         lines.append(f"{entries}, &nbsp; {_dJ(sub_sup('b', l, j + 1))} = "
@@ -390,10 +407,10 @@ def _update_lines(v, eta):
         W, dW, b, db = v[f"W{l}"], v[f"dW{l}"], v[f"b{l}"], v[f"db{l}"]
         new_W, new_b = v[f"W{l}_new"], v[f"b{l}_new"]
         entries = [f"{_ss('w', l, f'{j + 1}{k + 1}')}: {_n(W[j, k])} &minus; "
-                   f"{eta:g}&middot;{_p(dW[j, k])} = {_n(new_W[j, k])}"
+                   f"{_n(eta)}&middot;{_p(dW[j, k])} = {_n(new_W[j, k])}"
                    for j in range(2) for k in range(2)]
         entries += [f"{_ss('b', l, j + 1)}: {_n(b[j, 0])} &minus; "
-                    f"{eta:g}&middot;{_p(db[j, 0])} = {_n(new_b[j, 0])}"
+                    f"{_n(eta)}&middot;{_p(db[j, 0])} = {_n(new_b[j, 0])}"
                     for j in range(2)]
         lines.append(", &nbsp;".join(entries))
     lines.append("the loss of the same sample after the step: "
@@ -438,8 +455,10 @@ def worked_example_steps(example=WORKED_EXAMPLE):
     "update"), uses and gives (keys of worked_example_values: the quantities the step
     reads and computes, the ones its frame highlights), values (every quantity known
     after the step, by key: the given x, W, b, y and what the steps so far computed),
-    equation (HTML) and arithmetic (HTML lines: each entry computed with its numbers,
-    rounded to 4 decimals).
+    equation (HTML), arithmetic (HTML lines: each entry computed with its numbers,
+    rounded to 4 decimals) and seven ([(entry, factor)], HTML labels of the entries of
+    dJ/dW^l and their factors delta^l_j that the arithmetic writes to 7 decimals
+    instead, because their 4-decimal product sits on a rounding edge).
     """
     everything = worked_example_values(example)
     known = list(_GIVEN)
@@ -461,9 +480,11 @@ def worked_example_steps(example=WORKED_EXAMPLE):
                 a3=sub_sup("a", 3), z3=sub_sup("z", 3), z2=sub_sup("z", 2),
                 d3=_delta(3), d2=_delta(2), W3=sub_sup("W", 3),
                 Wl=_ss("W", "<i>l</i>"), bl=_ss("b", "<i>l</i>"), eta=example["eta"])
+        seven = _seven_decimals(l, values) if rule == "BP3, BP4" else []
         steps.append({"n": n, "caption": caption, "rule": rule, "uses": uses,
                       "gives": gives, "values": values, "equation": equation,
-                      "arithmetic": _arithmetic(rule, l, values, example["eta"])})
+                      "arithmetic": _arithmetic(rule, l, values, example["eta"]),
+                      "seven": seven})
     return steps
 
 
@@ -508,12 +529,23 @@ def worked_example_html(step):
                  *rows)
 
 
+def _decimals_note(step):
+    """How a frame's numbers are rounded: 4 decimals, and 7 for the products that say so
+    (see _product_decimals)."""
+    if not step["seven"]:
+        return "numbers rounded to 4 decimals"
+    names = "; ".join(f"{plain_text(entry)} and its factor {plain_text(delta)}"
+                      for entry, delta in step["seven"])
+    return (f"numbers rounded to 4 decimals; {names} to 7, where 4 would put the "
+            "product on a rounding edge")
+
+
 def worked_example_stepper(example=WORKED_EXAMPLE):
     """Defined in Chapter 2. The worked 2-2-2 example, one frame per step: forward,
     loss, BP1, BP2, BP3 and BP4 at each layer, the update."""
     steps = worked_example_steps(example)
-    captions = [f"{s['caption']} (numbers rounded to 4 decimals; computed in red, "
-                "read in blue)." for s in steps]
+    captions = [f"{s['caption']} ({_decimals_note(s)}; computed in red, read in blue)."
+                for s in steps]
     return Stepper([worked_example_html(s) for s in steps], captions,
                    title="Worked example: a 2-2-2 sigmoid network by hand")
 

@@ -17,7 +17,7 @@ from ..kernels.pool import (avg_pool2d, avg_pool2d_backward, max_pool2d,
                             max_pool2d_backward)
 from .explorable import Explorable
 from .stepper import Stepper
-from .svg import captioned, grid_svg, panel, para, symbol
+from .svg import captioned, factor, grid_svg, number, panel, para, symbol
 from .widget import LiveWidget, control
 
 WORKED_EXAMPLE = {
@@ -358,6 +358,27 @@ def _pair_colour(n):
     return P.PAIR_COLOURS[n % len(P.PAIR_COLOURS)]
 
 
+_DJ_DX_HTML = "&part;<i>J</i>/&part;<i>x</i>"
+"""The input gradient as the chapter writes it, dJ/dx (mdlib's dx), in HTML."""
+_DJ_DX = "∂J/∂x"                                   # the same, in plain text (alt texts)
+
+
+def _alt(name, M, detail=""):
+    """A grid's alt text: which array, its shape, and what is highlighted in it."""
+    text = f"{name}, shape {tuple(int(n) for n in np.shape(M))}"
+    return f"{text}; {detail}" if detail else text
+
+
+def _cells(cells):
+    """(0, 1), (1, 1) for a list of cells; 'none' for none."""
+    return ", ".join(f"({r}, {c})" for r, c in cells) or "none"
+
+
+def _product(a, b):
+    """A product as the pictures print it: 0.25 &times; (&minus;2)."""
+    return f"{factor(a)} &times; {factor(b)}"
+
+
 def conv_forward_html(view):
     """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x
     that meets K, and y[i, j]."""
@@ -365,17 +386,25 @@ def conv_forward_html(view):
     kernel = {(u, v): _pair_colour(u * KW + v) for u in range(KH) for v in range(KW)}
     window = {(top + u, left + v): colour for (u, v), colour in kernel.items()}
     i, j, s = view["i"], view["j"], view["stride"]
-    sum_text = " + ".join(f"{xv:.3g}&times;{kv:.3g}" for _, _, xv, kv in view["terms"])
-    pad = f" (zero padding {view['padding']} shown grey)" if view["padding"] else ""
+    sum_text = " + ".join(_product(xv, kv) for _, _, xv, kv in view["terms"])
+    p = view["padding"]
+    pad = f" (zero padding {p} shown grey)" if p else ""
+    x_name = f"input x zero-padded by {p}" if p else "input x"
+    x_alt = _alt(x_name, view["x_padded"],
+                 f"the window rows {top} to {top + KH - 1}, columns {left} to "
+                 f"{left + KW - 1} coloured, the cells that meet K for y[{i}, {j}]")
     return panel(
         para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, "
              f"{j}&middot;{s} + v] K<sub>uv</sub> = "
-             f"{sum_text} = <b>{view['value']:.4g}</b>"),
-        captioned(f"input x{pad}", grid_svg(view["x_padded"], window,
-                                            offset=view["padding"], label="input")),
-        captioned("kernel K", grid_svg(view["k"], kernel, label="kernel")),
+             f"{sum_text} = <b>{number(view['value'], '.4g')}</b>"),
+        captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=p,
+                                            label=x_alt)),
+        captioned("kernel K", grid_svg(view["k"], kernel, label=_alt(
+            "kernel K", view["k"], "each entry coloured as the input cell it "
+            "multiplies"))),
         captioned("output y", grid_svg(view["y"], {(i, j): P.SELECTED}, marks=[(i, j)],
-                                       label="output")))
+                                       label=_alt("output y", view["y"],
+                                                  f"cell ({i}, {j}) marked"))))
 
 
 def conv_backward_html(view):
@@ -385,19 +414,25 @@ def conv_backward_html(view):
     for n, (i, j, u, v, _, _) in enumerate(view["terms"]):
         dy_fill[(i, j)] = k_fill[(u, v)] = _pair_colour(n)
     r, c, s, p = view["r"], view["c"], view["stride"], view["padding"]
-    sum_text = (" + ".join(f"{d:.3g}&times;{kv:.3g}" for *_, d, kv in view["terms"])
+    sum_text = (" + ".join(_product(d, kv) for *_, d, kv in view["terms"])
                 or "nothing: no window covers it")
+    target = f"{_DJ_DX}[{r}, {c}]"
     return panel(
-        para(f"Backward: dx[{r}, {c}] = &Sigma; &delta;[i, j] K<sub>uv</sub> over "
-             f"i&middot;{s} + u &minus; {p} = {r}, "
+        para(f"Backward: {_DJ_DX_HTML}[{r}, {c}] = &Sigma; &delta;[i, j] "
+             f"K<sub>uv</sub> over i&middot;{s} + u &minus; {p} = {r}, "
              f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = "
-             f"<b>{view['value']:.4g}</b> (pairs share a colour)"),
+             f"<b>{number(view['value'], '.4g')}</b> (pairs share a colour)"),
         captioned("upstream &delta;",
-                  grid_svg(view["dy"], dy_fill, label="upstream δ")),
-        captioned("kernel K", grid_svg(view["k"], k_fill, label="kernel")),
-        captioned("input gradient dx",
+                  grid_svg(view["dy"], dy_fill, label=_alt(
+                      "upstream δ = ∂J/∂y", view["dy"],
+                      f"the entries that reach {target} coloured: {_cells(dy_fill)}"))),
+        captioned("kernel K", grid_svg(view["k"], k_fill, label=_alt(
+            "kernel K", view["k"],
+            f"the entries they meet coloured as their δ: {_cells(k_fill)}"))),
+        captioned(f"input gradient {_DJ_DX_HTML}",
                   grid_svg(view["dx"], {(r, c): P.SELECTED}, marks=[(r, c)],
-                           label="input gradient")))
+                           label=_alt(f"input gradient {_DJ_DX}", view["dx"],
+                                      f"cell ({r}, {c}) marked"))))
 
 
 _CONV_HTML = {"forward": conv_forward_html, "backward": conv_backward_html}
@@ -419,7 +454,10 @@ def pool_html(view):
     routed = {(r, c): P.RECEIVER for r, c, _ in view["routes"]}
     what = ("all of it goes to the window's first maximum" if view["mode"] == "max"
             else f"each window cell gets &delta;[{i}, {j}] / {view['size']}&sup2;")
-    amounts = ", ".join(f"x[{r}, {c}] gets {a:.3g}" for r, c, a in view["routes"])
+    amounts = ", ".join(f"x[{r}, {c}] gets {number(a)}" for r, c, a in view["routes"])
+    receivers = _cells((r, c) for r, c, _ in view["routes"])
+    rows_cols = (f"rows {top} to {top + size - 1}, columns {left} to "
+                 f"{left + size - 1}")
     picked = {(i, j): P.SELECTED}
     return panel(
         para(f"<b>Output cell ({i}, {j})</b> of the {OH}&times;{OW} pooled output: "
@@ -427,22 +465,24 @@ def pool_html(view):
              f"{left + size - 1} of x."),
         para(f"{view['mode']} pooling, window {size}&times;{size}, stride "
              f"{view['stride']}: "
-             f"&delta;[{i}, {j}] = {view['dy'][i, j]:.3g}; {what}: {amounts}."),
+             f"&delta;[{i}, {j}] = {number(view['dy'][i, j])}; {what}: {amounts}."),
         captioned("input x (window blue, receivers orange)",
                   grid_svg(view["x"], {**window, **routed}, marks=view["window"],
-                           label="input")),
+                           label=_alt("input x", view["x"],
+                                      f"the window of y[{i}, {j}], {rows_cols}, "
+                                      f"blue; receiving {receivers} orange"))),
         captioned(f"pooled y ({view['mode']})",
-                  grid_svg(view["y"], picked, marks=[(i, j)], label="pooled")),
+                  grid_svg(view["y"], picked, marks=[(i, j)], label=_alt(
+                      f"pooled output y ({view['mode']} pooling)", view["y"],
+                      f"cell ({i}, {j}) marked"))),
         captioned("upstream &delta;",
                   grid_svg(view["dy"], {(i, j): P.RECEIVER}, marks=[(i, j)],
-                           label="upstream")),
-        captioned("dx (summed over all windows)",
-                  grid_svg(view["dx"], routed, label="input gradient")))
-
-
-def _factor(v):
-    """A factor of a printed product, negative numbers in brackets: (&minus;1)."""
-    return f"(&minus;{-v:.3g})" if v < 0 else f"{v:.3g}"
+                           label=_alt("upstream δ = ∂J/∂y", view["dy"],
+                                      f"δ[{i}, {j}] marked"))),
+        captioned(f"{_DJ_DX_HTML} (summed over all windows)",
+                  grid_svg(view["dx"], routed, label=_alt(
+                      f"input gradient {_DJ_DX}, summed over all windows", view["dx"],
+                      f"the cells δ[{i}, {j}] reaches orange: {receivers}"))))
 
 
 def _index(ij):
@@ -468,25 +508,26 @@ def full_conv_html(view):
         zeros = len(view["terms"]) - len(shown)
         symbols = " + ".join(f"&delta;{_index(ij)}K{_index(kl)}"
                              for ij, kl, *_ in shown) or "0"
-        sum_text = " + ".join(f"{_factor(d)}&times;{_factor(kv)}"
-                              for _, _, d, kv, _ in shown) or "0"
+        sum_text = " + ".join(_product(d, kv) for _, _, d, kv, _ in shown) or "0"
         if zeros:
             sum_text += f" (+ {zeros} zero{'s' * (zeros > 1)} of the padding"
             sum_text += " and the dilation)" if s > 1 else ")"
-        where = (f"dx[{r}, {c}] = &Sigma;<sub>u,v</sub> pad({name})[{view['top']} + u, "
-                 f"{view['left']} + v] rot180(K)<sub>uv</sub> = {symbols} = {sum_text}"
-                 f" = <b>{view['value']:.4g}</b>: each &delta; meets the kernel entry "
-                 "diagonally opposite its place in the window")
+        where = (f"{_DJ_DX_HTML}[{r}, {c}] = &Sigma;<sub>u,v</sub> pad({name})"
+                 f"[{view['top']} + u, {view['left']} + v] rot180(K)<sub>uv</sub> = "
+                 f"{symbols} = {sum_text} = <b>{number(view['value'], '.4g')}</b>: "
+                 "each &delta; meets the kernel entry diagonally opposite its place in "
+                 "the window")
         unrotated = " + ".join(f"&delta;{_index(ij)}K{_index(uv)}"
                                for ij, _, _, _, uv in shown) or "0"
         if abs(view["unrotated"] - view["value"]) > 1e-9:
             mistake = (f"With K unrotated the same window pairs {unrotated} and gives "
-                       f"{view['unrotated']:.4g}: the common mistake.")
+                       f"{number(view['unrotated'], '.4g')}: the common mistake.")
         else:
             mistake = (f"With K unrotated the same window pairs {unrotated}, which "
                        "happens to give the same number here; other cells differ.")
     else:
-        where = (f"dx[{r}, {c}] = <b>0</b>: no window reaches this input cell (the "
+        where = (f"{_DJ_DX_HTML}[{r}, {c}] = <b>0</b>: no window reaches this input "
+                 "cell (the "
                  "last (H + 2p &minus; R) mod s rows or columns), so its gradient "
                  "is 0.")
         mistake = ""
@@ -496,20 +537,36 @@ def full_conv_html(view):
         dil_fill = {rc: P.PADDING for rc in zip(*np.nonzero(view["dilated"] == 0))}
         dil_fill.update({(i * s, j * s): P.WINDOW
                          for i, j in np.ndindex(*view["dy"].shape)})
+        zeros_between = f"{s - 1} zero{'s' * (s > 2)} between entries"
         pictures += [
             captioned("upstream &delta;",
-                      grid_svg(view["dy"], dy_fill, label="upstream δ")),
-            captioned(f"&delta;<sub>s</sub>: {s - 1} zero{'s' * (s > 2)} between "
-                      "entries", grid_svg(view["dilated"], dil_fill,
-                                          label="dilated δ"))]
+                      grid_svg(view["dy"], dy_fill, label=_alt(
+                          "upstream δ = ∂J/∂y", view["dy"], "every entry blue"))),
+            captioned(f"&delta;<sub>s</sub>: {zeros_between}",
+                      grid_svg(view["dilated"], dil_fill, label=_alt(
+                          "δ dilated by the stride, δₛ", view["dilated"],
+                          f"the entries of δ blue, {zeros_between} grey")))]
     crop = f", cropped by p = {p}" if p else ""
+    plain_name = "δₛ" if s > 1 else "δ"
+    window = (f"the window rows {view['top']} to {view['top'] + R - 1}, columns "
+              f"{view['left']} to {view['left'] + S - 1} coloured as rot180(K) over "
+              "it, "
+              f"for {_DJ_DX}[{r}, {c}]" if view["reached"]
+              else f"no window reaches {_DJ_DX}[{r}, {c}]")
     pictures += [
         captioned(f"{name} padded by R&minus;1 = {R - 1} row{'s' * (R != 2)}, "
                   f"S&minus;1 = {S - 1} column{'s' * (S != 2)} of zeros (grey)",
-                  grid_svg(view["padded"], fills, label="padded δ")),
-        captioned("rot180(K)", grid_svg(view["rot"], kernel, label="rotated kernel")),
-        captioned(f"dx{crop}", grid_svg(view["dx"], {(r, c): P.SELECTED},
-                                        marks=[(r, c)], label="input gradient"))]
+                  grid_svg(view["padded"], fills, label=_alt(
+                      f"{plain_name} padded with zeros (grey)", view["padded"],
+                      window))),
+        captioned("rot180(K)", grid_svg(view["rot"], kernel, label=_alt(
+            "kernel rotated by 180 degrees, rot180(K)", view["rot"],
+            "each entry coloured as the window cell it meets"))),
+        captioned(f"{_DJ_DX_HTML}{crop}", grid_svg(view["dx"], {(r, c): P.SELECTED},
+                                             marks=[(r, c)], label=_alt(
+                                                 f"input gradient {_DJ_DX}{crop}",
+                                                 view["dx"],
+                                                 f"cell ({r}, {c}) marked")))]
     return panel(para(where), para(mistake), *pictures)
 
 
@@ -521,8 +578,8 @@ def pixel_dense_html(view):
     mark = {(i, j): P.SELECTED}
     sums = "; ".join(
         f"y[{f}, {i}, {j}] = "
-        + " + ".join(f"{_factor(wv)}&times;{_factor(xv)}" for _, wv, xv in terms)
-        + f" + {_factor(view['b'][f])} = <b>{view['out'][f]:.4g}</b>"
+        + " + ".join(_product(wv, xv) for _, wv, xv in terms)
+        + f" + {factor(view['b'][f])} = <b>{number(view['out'][f], '.4g')}</b>"
         for f, terms in enumerate(view["terms"]))
     column = lambda v: np.asarray(v, dtype=float).reshape(-1, 1)
     return panel(
@@ -533,24 +590,32 @@ def pixel_dense_html(view):
              "input."),
         para(sums),
         *[captioned(f"x[{c}] (channel {c})",
-                    grid_svg(view["x"][c], mark, marks=[(i, j)], label=f"channel {c}"))
+                    grid_svg(view["x"][c], mark, marks=[(i, j)], label=_alt(
+                        f"channel {c} of the input, x[{c}]", view["x"][c],
+                        f"pixel ({i}, {j}) marked")))
           for c in range(D)],
         para("", "2px 0"),
         captioned("W<sub>mat</sub> = w[:, :, 0, 0]",
-                  grid_svg(view["w_mat"], label="Wₘₐₜ")),
+                  grid_svg(view["w_mat"], label=_alt("Wₘₐₜ = w[:, :, 0, 0]",
+                                                     view["w_mat"]))),
         symbol("&times;"),
-        captioned(f"x[:, {i}, {j}]", grid_svg(column(view["pixel"]),
-                                              {(c, 0): P.SELECTED for c in range(D)},
-                                              label="pixel vector")),
+        captioned(f"x[:, {i}, {j}]", grid_svg(
+            column(view["pixel"]), {(c, 0): P.SELECTED for c in range(D)},
+            label=_alt(f"the vector of pixel ({i}, {j}), x[:, {i}, {j}]",
+                       column(view["pixel"]), "every entry orange"))),
         symbol("+"),
-        captioned("b", grid_svg(column(view["b"]), label="bias")),
+        captioned("b", grid_svg(column(view["b"]), label=_alt(
+            "bias b", column(view["b"])))),
         symbol("="),
-        captioned(f"y[:, {i}, {j}]", grid_svg(column(view["out"]),
-                                              {(f, 0): P.SELECTED for f in range(F)},
-                                              label="pixel outputs")),
+        captioned(f"y[:, {i}, {j}]", grid_svg(
+            column(view["out"]), {(f, 0): P.SELECTED for f in range(F)},
+            label=_alt(f"the outputs of pixel ({i}, {j}), y[:, {i}, {j}]",
+                       column(view["out"]), "every entry orange"))),
         para("", "2px 0"),
         *[captioned(f"y[{f}] (map {f})",
-                    grid_svg(view["y"][f], mark, marks=[(i, j)], label=f"map {f}"))
+                    grid_svg(view["y"][f], mark, marks=[(i, j)], label=_alt(
+                        f"output map {f}, y[{f}]", view["y"][f],
+                        f"pixel ({i}, {j}) marked")))
           for f in range(F)])
 
 
@@ -591,7 +656,8 @@ def full_conv_stepper(example="worked example: 3x3 input, 2x2 kernel", cells=Non
     frames, captions = [], []
     for n, (r, c) in enumerate(cells):
         frames.append(full_conv_html(full_conv_view(example, r * W + c)))
-        captions.append(f"dx[{r}, {c}], frame {n + 1} of {len(cells)}: rot180(K) over "
+        captions.append(f"{_DJ_DX}[{r}, {c}], frame {n + 1} of {len(cells)}: "
+                        "rot180(K) over "
                         "the padded "
                         + ("dilated δ." if e["stride"] > 1 else "δ."))
     return Stepper(frames, captions,

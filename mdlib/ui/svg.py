@@ -172,9 +172,30 @@ HEATMAP_FONT = 12
 """The heatmaps' numbers, in px (SVG user units, drawn 1:1)."""
 
 
+MINUS = "\u2212"
+"""The minus sign of every number a reader sees (U+2212, not the hyphen-minus)."""
+
+
+def number(v, spec=".3g"):
+    """Defined in Chapter 2. A number as the pictures print it: formatted by spec,
+    with MINUS for the hyphen-minus (-2 -> \u22122, 1e-05 -> 1e\u221205) and no sign on
+    a zero (-0 -> 0)."""
+    text = format(float(v), spec)
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", MINUS)
+
+
+def factor(v, spec=".3g"):
+    """Defined in Chapter 4. number(v, spec), in parentheses when negative: a factor
+    of a printed product, 0.25 \u00d7 (\u22122)."""
+    text = number(v, spec)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
 def _short(v):
     """A heatmap's number: 2 significant digits, a typographic minus."""
-    return f"{v:.2g}".replace("-", "\u2212")
+    return number(v, ".2g")
 
 
 def _number_width(text):
@@ -204,7 +225,8 @@ def heatmap_svg(M, cell=30, show_values=True, label="matrix"):
             v = M[r, c]
             parts.append(
                 f'<rect x="{c * w}" y="{r * cell}" width="{w}" height="{cell}" '
-                f'fill="{cell_colour(v, vmax)}"><title>{v:.4g}</title></rect>'
+                f'fill="{cell_colour(v, vmax)}"><title>{number(v, ".4g")}</title>'
+                "</rect>"
             )
     parts.append("</g>")
     if wide:
@@ -236,9 +258,10 @@ def labelled_matrix(label_html, M, cell=40):
     )
 
 
-def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label=""):
-    """Defined in Chapter 4. A small matrix with its values; fills: {(r, c): colour};
-    marks: cells outlined in red; offset: rows/columns of zero padding drawn grey."""
+def grid_svg(M, fills=None, marks=(), cell=38, spec=".3g", offset=0, label=""):
+    """Defined in Chapter 4. A small matrix with its values (number(v, spec)); fills:
+    {(r, c): colour}; marks: cells outlined in red; offset: rows/columns of zero padding
+    drawn grey; label: the accessible name (the alt text once an image)."""
     M = np.asarray(M)
     rows, cols = M.shape
     fills = fills or {}
@@ -277,7 +300,8 @@ def grid_svg(M, fills=None, marks=(), cell=38, fmt="{:.3g}", offset=0, label="")
         colour = f' fill="{ink}"' if ink != P.TEXT else ""
         parts.append(
             f'<text x="{1 + c * cell + cell / 2:.1f}" '
-            f'y="{1 + r * cell + cell * 0.6:.1f}"{colour}>{fmt.format(M[r, c])}</text>'
+            f'y="{1 + r * cell + cell * 0.6:.1f}"{colour}>'
+            f"{number(M[r, c], spec)}</text>"
         )
     parts.append("</g>")
     for r, c in marks:

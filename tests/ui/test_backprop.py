@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import mdlib
-from mdlib.ui.backprop import (WIDGET_LOSSES, BackpropWidget, backprop_problem, backprop_stepper,
+from mdlib.ui.backprop import (LOSS_NAMES, WIDGET_LOSSES, BackpropWidget, backprop_problem, backprop_stepper,
                                backprop_steps)
 
 LOSSES = ["mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
@@ -72,13 +72,15 @@ def test_stepper_steps_every_layer_for_every_loss(text):
     sizes = (3, 4, 3, 2)
     s = backprop_stepper(sizes=sizes, seed=0)
     expected = [(loss, l) for loss in WIDGET_LOSSES for l in range(len(sizes), 1, -1)]
-    assert [c.split(":")[0] for c in s.captions] == [f"Loss {loss}, layer l = {l}" for loss, l in expected]
+    named = {loss: LOSS_NAMES[loss][0].upper() + LOSS_NAMES[loss][1:] for loss in WIDGET_LOSSES}
+    assert [c.split(":")[0] for c in s.captions] == [f"{named[loss]}, layer l = {l}" for loss, l in expected]
     assert [text(f).split(".")[0] for f in s.frames] == [f"Layer l = {l} of L = {len(sizes)}" for _, l in expected]
 
 
 def test_widget_controls_change_the_step():
     w = BackpropWidget(sizes=(3, 4, 3, 2), seed=0, loss="mse")
-    assert [v for _, v in w.layer.options] == [4, 3, 2] and list(w.loss.options) == list(WIDGET_LOSSES)
+    assert [v for _, v in w.layer.options] == [4, 3, 2]
+    assert list(w.loss.options) == [(LOSS_NAMES[x], x) for x in WIDGET_LOSSES]   # text, value
     first = w.update()
     assert (first["l"], first["rule"], first["loss"]) == (4, "BP1", "mse")
     w.layer.value = 2

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import mdlib
+from mdlib.ui.svg import number
 from mdlib.ui.convolution import (CONV_EXAMPLES, FULL_CONV_EXAMPLES, ONE_BY_ONE_EXAMPLE, POOL_EXAMPLE,
                                   POOL_SIZE, WORKED_EXAMPLE, ConvWidget, PoolWidget, conv_backward_cell,
                                   conv_cells, conv_forward_cell, conv_layer_shapes, conv_stepper, conv_view,
@@ -150,15 +151,15 @@ def test_full_conv_frames_show_mdlib_s_dx(example, text):
     assert len(stepper.frames) == dx.size
     for n, (r, c) in enumerate(np.ndindex(*dx.shape)):
         view = full_conv_view(example, n)
-        assert stepper.frames[n] == full_conv_html(view) and f"dx[{r}, {c}]" in stepper.captions[n]
+        assert stepper.frames[n] == full_conv_html(view) and f"∂J/∂x[{r}, {c}]" in stepper.captions[n]
         shown = text(stepper.frames[n])
-        assert f"dx[{r}, {c}] = " in shown and shown.count(f"= {dx[r, c]:.4g}") >= 1
-        assert all(f">{v:.3g}<" in stepper.frames[n] for v in dx.ravel())   # the dx grid, as drawn
+        assert f"∂J/∂x[{r}, {c}] = " in shown and shown.count(f"= {number(dx[r, c], '.4g')}") >= 1
+        assert all(f">{number(v)}<" in stepper.frames[n] for v in dx.ravel())   # the dx grid, as drawn
         labelled = [f"δ{i}{j}K{u}{v}" for (i, j), (u, v) in
                     ((ij, kl) for ij, kl in view["labels"] if ij is not None)]
         assert " + ".join(labelled) in shown               # each delta with the entry diagonally opposite
         if view["unrotated"] != pytest.approx(dx[r, c]):
-            assert f"and gives {view['unrotated']:.4g}: the common mistake" in shown
+            assert f"and gives {number(view['unrotated'], '.4g')}: the common mistake" in shown
     # the unrotated kernel (the common mistake) gives another dx
     assert mdlib.relative_error(full_conv_view(example, 0)["dx_unrotated"], dx) > 0.1
     if e["stride"] > 1:
@@ -242,15 +243,15 @@ def test_pixel_dense_stepper_shows_each_pixel_s_vector_and_outputs(text):
         shown = text(frame)
         assert f"Pixel ({i}, {j})" in shown and f"D = {D} channel values x[:, {i}, {j}]" in shown
         for f in range(y.shape[0]):
-            assert f"y[{f}, {i}, {j}] = " in shown and f"= {y[f, i, j]:.4g}" in shown
+            assert f"y[{f}, {i}, {j}] = " in shown and f"= {number(y[f, i, j], '.4g')}" in shown
         # the drawn pixel vector, W_mat and output column, as the grids print them
-        pixel_grid = frame.split("pixel vector")[1].split("</svg>")[0]
-        out_grid = frame.split("pixel outputs")[1].split("</svg>")[0]
-        w_grid = frame.split('aria-label="Wₘₐₜ"')[1].split("</svg>")[0]
-        assert [f">{v:.3g}<" in pixel_grid for v in e["x"][:, i, j]] == [True] * D
-        assert [f">{v:.3g}<" in out_grid for v in y[:, i, j]] == [True] * y.shape[0]
-        assert all(f">{v:.3g}<" in w_grid for v in e["w_mat"].ravel())
-    w_grids = {frame.split('aria-label="Wₘₐₜ"')[1].split("</svg>")[0] for frame in stepper.frames}
+        pixel_grid = frame.split(f"the vector of pixel ({i}, {j})")[1].split("</svg>")[0]
+        out_grid = frame.split(f"the outputs of pixel ({i}, {j})")[1].split("</svg>")[0]
+        w_grid = frame.split('aria-label="Wₘₐₜ = ')[1].split("</svg>")[0]
+        assert [f">{number(v)}<" in pixel_grid for v in e["x"][:, i, j]] == [True] * D
+        assert [f">{number(v)}<" in out_grid for v in y[:, i, j]] == [True] * y.shape[0]
+        assert all(f">{number(v)}<" in w_grid for v in e["w_mat"].ravel())
+    w_grids = {frame.split('aria-label="Wₘₐₜ = ')[1].split("</svg>")[0] for frame in stepper.frames}
     assert len(w_grids) == 1                                  # one W_mat for every pixel
 
 

@@ -25,6 +25,7 @@ from mdlib.ui.convolution import POOL_EXAMPLE, WORKED_EXAMPLE, conv_stepper, poo
 from mdlib.ui.notation import notation_stepper
 from mdlib.ui.shapes import shape_explorer_stepper
 from mdlib.ui.stepper import Stepper, edits, frames_of
+from mdlib.ui.svg import number
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -180,7 +181,7 @@ def test_untrusted_stepper_drops_no_svg_text_into_the_page():
     s = conv_stepper()
     text, _, _ = read(sanitise(s._repr_html_()))
     # inline SVG would leave the first frame's input grid as a run of numbers ("123456789" or "1 2 ... 9")
-    run = r"\s*".join(re.escape(f"{v:.3g}") for v in WORKED_EXAMPLE["x"].ravel())
+    run = r"\s*".join(re.escape(number(v)) for v in WORKED_EXAMPLE["x"].ravel())
     assert not re.search(run, text), text
 
 
@@ -189,7 +190,7 @@ def test_stepper_pictures_keep_their_values():
     svg = decode_svg(read(s._repr_html_())[1][0]["src"])
     numbers = [t.text for t in svg.iter(SVG_NS + "text")]
     first_row = POOL_EXAMPLE["x"][0]
-    assert numbers[:len(first_row)] == [f"{v:.3g}" for v in first_row]   # the first row of the pooling input x
+    assert numbers[:len(first_row)] == [number(v) for v in first_row]   # the first row of the pooling input x
 
 
 @pytest.mark.parametrize("make", [notation_stepper, backprop_stepper, shape_explorer_stepper, conv_stepper,
