@@ -11,10 +11,6 @@
   Lighter than the combined tex-chtml.js (1.16 MB), which also carries the right-click menu
   (0.43 MB). Lazy typesetting (ui/lazy) typesets a formula when it comes near the screen: a
   long chapter is not thousands of formulas' elements at once, and is readable sooner.
-- The formulas on the screen are typeset as soon as MathJax has seen them there
-  (MATHJAX_NOW): ui/lazy waits for requestIdleCallback, which on a page still busy (its
-  scripts, images and fonts, or a loaded machine) comes hundreds of ms later. It then uses
-  its own fallback for browsers without requestIdleCallback, a 10 ms timer.
 - No widget state and no widget manager in the pages: the widgets' outputs are rendered from
   their text/html (the explorables, mdlib.ui.explorable; _config.yml's
   nb_mime_priority_overrides), so the notebooks' saved widget state (kept for JupyterLab)
@@ -68,17 +64,6 @@ MATHJAX_PRELOAD = ["core.js"] + [f"{c}.js" for c in MATHJAX_LOAD] + ["output/cht
 # 150 ms on a busy machine, and up to 2.5 s under a load average of 20). Preloaded, they are
 # there when the formulas are.
 MATHJAX_FONTS = ["MathJax_Zero", "MathJax_Main-Regular", "MathJax_Math-Italic"]
-# After startup.js's defaultReady() has made the MathDocument (ui/lazy's LazyMathDocument of
-# MathJax 3.2.2, the version the pinned package ships): it queues the formulas its
-# IntersectionObserver saw near the screen with requestIdleCallback(lazyHandleSet). Checked
-# by name, so that another MathJax leaves its own scheduling in place rather than failing.
-MATHJAX_NOW = """window.MathJax.startup = Object.assign(window.MathJax.startup || {}, {ready() {
-  MathJax.startup.defaultReady();
-  const doc = MathJax.startup.document;
-  if (doc && typeof doc.lazyHandleSet === "function" && "lazyProcessSet" in doc) {
-    doc.lazyProcessSet = () => setTimeout(() => doc.lazyHandleSet(), 10);
-  }
-}});"""
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 
@@ -164,7 +149,7 @@ def light_scripts(app, pagename, templatename, context, doctree):
 
 def preload_mathjax(app, pagename, templatename, context, doctree):
     """On the pages that load MathJax: <link rel="preload"> for its components and its most used
-    fonts, in <head>, and MATHJAX_NOW."""
+    fonts, in <head>."""
     if not any(str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)
                for s in context.get("script_files", [])):
         return
@@ -176,8 +161,6 @@ def preload_mathjax(app, pagename, templatename, context, doctree):
                      f'href="{pathto(f"_static/mathjax/output/chtml/fonts/woff-v2/{f}.woff", 1)}" />'
                      for f in MATHJAX_FONTS)
     context["metatags"] = context.get("metatags", "") + links
-    # Runs before the deferred startup.js, which reads window.MathJax when it runs.
-    app.builder.add_js_file("", body=MATHJAX_NOW)
 
 
 def drop_widget_state(app, pagename, templatename, context, doctree):
