@@ -5,7 +5,8 @@
   assistive MathML for screen readers, lazy typesetting) and the TeX extensions autoload
   fetches on demand are copied into _static/mathjax/ once the build has finished. Pages with
   math preload the components (<link rel="preload">) so that MathJax need not fetch them one
-  after the other once the page has been parsed. No npm, no
+  after the other once the page has been parsed, and its three web fonts that every
+  formula uses (MATHJAX_FONTS), which the browser would fetch only after typesetting. No npm, no
   CDN. A build without the package fails loudly instead of producing pages that reach for a CDN.
   Lighter than the combined tex-chtml.js (1.16 MB), which also carries the right-click menu
   (0.43 MB). Lazy typesetting (ui/lazy) typesets a formula when it comes near the screen: a
@@ -57,6 +58,12 @@ MATHJAX_PARTS = [MATHJAX_ENTRY, "core.js", "input/tex.js", "input/tex/extensions
 # data, each after the one before. Preloaded from <head>, they arrive and are compiled while
 # the page is still being parsed (benchmarks/pages.py: "DOM ready" is most of MathJax's time).
 MATHJAX_PRELOAD = ["core.js"] + [f"{c}.js" for c in MATHJAX_LOAD] + ["output/chtml/fonts/tex.js"]
+# The web fonts every page's formulas use. CHTML's stylesheet names them only once it has
+# typeset the first formulas, and the browser fetches MathJax_Zero first and the others once
+# it has arrived: typeset formulas stayed blank for that long (benchmarks/pages.py measured
+# 150 ms on a busy machine, and up to 2.5 s under a load average of 20). Preloaded, they are
+# there when the formulas are.
+MATHJAX_FONTS = ["MathJax_Zero", "MathJax_Main-Regular", "MathJax_Math-Italic"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 
@@ -141,13 +148,18 @@ def light_scripts(app, pagename, templatename, context, doctree):
 
 
 def preload_mathjax(app, pagename, templatename, context, doctree):
-    """On the pages that load MathJax: <link rel="preload"> for its components, in <head>."""
+    """On the pages that load MathJax: <link rel="preload"> for its components and its most used
+    fonts, in <head>."""
     if not any(str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)
                for s in context.get("script_files", [])):
         return
     pathto = context["pathto"]
     links = "".join(f'\n    <link rel="preload" as="script" href="{pathto("_static/mathjax/" + c, 1)}" />'
                     for c in MATHJAX_PRELOAD)
+    # crossorigin: fonts are fetched in CORS mode, and a preload made without it is not reused.
+    links += "".join(f'\n    <link rel="preload" as="font" type="font/woff" crossorigin="anonymous" '
+                     f'href="{pathto(f"_static/mathjax/output/chtml/fonts/woff-v2/{f}.woff", 1)}" />'
+                     for f in MATHJAX_FONTS)
     context["metatags"] = context.get("metatags", "") + links
 
 
