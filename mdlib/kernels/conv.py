@@ -154,8 +154,9 @@ def conv2d_math(x, w, b, s, p):
     matrix stays within CHUNK_BYTES: the batched product
     (F, C*KH*KW) @ (n, C*KH*KW, OH*WG) -> (n, F, OH*WG), on a grid of OH x WG
     positions per sample (grid_cols: WG is the width of x_pad, or of its phases
-    x_pad[a::s, b::s] with stride s, so that every row of the matrix is one slice of
-    x_pad; the columns j >= OW are not windows and are dropped). Each output entry is
+    x_pad[a::s, b::s] with stride s, so that every row of the matrix is one contiguous
+    slice of x_pad or of one of its phases; the columns j >= OW are not windows and are
+    dropped). Each output entry is
     the same sum whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape

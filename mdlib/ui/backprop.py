@@ -21,7 +21,7 @@ from .notation import check_sizes
 from .explorable import Explorable
 from .stepper import Stepper
 from .svg import (factor, labelled_matrix, number, panel, para, plain_text, sub_sup,
-                  svg_as_img, svg_open, symbol)
+                  symbol)
 from .widget import LiveWidget, control
 
 WIDGET_LOSSES = ("mse", "softmax_cross_entropy")
@@ -548,63 +548,3 @@ def worked_example_stepper(example=WORKED_EXAMPLE):
                 for s in steps]
     return Stepper([worked_example_html(s) for s in steps], captions,
                    title="Worked example: a 2-2-2 sigmoid network by hand")
-
-
-# --- vanishing errors: the size of delta^l, layer by layer -------------------------
-
-def _sup(exponent):
-    """An exponent set as an SVG superscript, with a typographic minus."""
-    text = str(exponent).replace("-", "&#8722;")
-    return f'<tspan baseline-shift="super" font-size="8">{text}</tspan>'
-
-
-def _two_digits(v):
-    """v to 2 significant digits in SVG text: 0.16, 0.025; 5.3&#183;10^-5 below
-    10^-3."""
-    if v >= 1e-3:
-        return f"{v:.2g}"
-    mantissa, exponent = f"{v:.1e}".split("e")
-    return f"{mantissa}&#183;10{_sup(int(exponent))}"
-
-
-def delta_norms_html(norms, title="the size of the error, layer by layer"):
-    """Defined in Chapter 2. ||delta^l|| for l = L, ..., 2 as horizontal bars on a log
-    scale.
-
-    norms: {l: ||delta^l||} (positive numbers). Each bar's length is proportional to
-    log10 of the norm above a baseline one decade below the smallest, so equal ratios
-    between layers are equal steps; the value is printed at the bar's end, to 2
-    significant digits. The SVG comes as an image (svg_as_img), which an untrusted
-    notebook shows too.
-    """
-    layers = sorted(norms, reverse=True)
-    values = np.array([float(norms[l]) for l in layers])
-    if values.size == 0 or not np.all(values > 0):
-        raise ValueError("norms must be positive numbers keyed by the layer; "
-                         f"got {norms}")
-    low = np.floor(np.log10(values.min())) - 1
-    decades = np.ceil(np.log10(values.max())) - low
-    unit, left, row = 360 / decades, 48, 24
-    font = 'style="font-family:sans-serif"'
-    parts = [svg_open(left + 360 + 80, row * len(layers) + 26, title)]
-    for d in range(int(decades) + 1):                     # one grid line per decade
-        xg = left + d * unit
-        parts.append(f'<line x1="{xg:.1f}" y1="0" x2="{xg:.1f}" '
-                     f'y2="{row * len(layers):.0f}" stroke="{P.EDGE}" '
-                     'stroke-width="0.5"/>'
-                     f'<text x="{xg:.1f}" y="{row * len(layers) + 16:.0f}" '
-                     'font-size="10" '
-                     f'text-anchor="middle" {font}>10{_sup(int(low + d))}</text>')
-    for i, (l, v) in enumerate(zip(layers, values)):
-        width = (np.log10(v) - low) * unit
-        y = i * row
-        parts.append(f'<text x="{left - 6}" y="{y + row * 0.65:.1f}" font-size="12" '
-                     f'text-anchor="end" {font}>&#8214;&#948;<tspan '
-                     f'baseline-shift="super" font-size="9">{l}</tspan>&#8214;</text>'
-                     f'<rect x="{left}" y="{y + 4}" width="{width:.1f}" '
-                     f'height="{row - 8}" fill="{P.PRIMARY}"/>'
-                     f'<text x="{left + width + 4:.1f}" y="{y + row * 0.65:.1f}" '
-                     f'font-size="11" {font}>{_two_digits(v)}</text>')
-    parts.append("</svg>")
-    return panel(para(f"<b>{title}</b> (log scale: one grid line per factor of 10)"),
-                 svg_as_img("".join(parts)))

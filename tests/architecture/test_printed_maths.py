@@ -19,7 +19,7 @@ VERDICT = re.compile(r"^(derived == |rejected, the common mistake )")
 ASCII_MATHS = {
     "a superscript or transpose written with ^": re.compile(r"[\w)\]}|]\^[\w{(+\-]"),
     "a subscript written with _": re.compile(
-        r"_\{|\b[A-Za-z]{1,3}_(?:[A-Za-z0-9]{1,3}|\{)(?![\w(])|\)_\w|\b1_[nN]\b"),
+        r"_\{|\b[^\W\d_]{1,3}_(?:[^\W_]{1,4}|\{)(?![\w(])|\)_\w|\b1_[nN]\b"),
     "a Greek letter spelled out": re.compile(
         r"\b(alpha|beta|gamma|delta|Delta|epsilon|eta|lambda|mu|nabla|sigma|theta)\b"),
     "a prime written with '": re.compile(
@@ -67,7 +67,8 @@ def test_the_patterns_catch_ascii_maths_and_pass_the_books_symbols():
     bad = ["derived == dC/dW^2 = (1/N) Delta^2 (A^1)^T", "sigma'(a) for sigma'(z)",
            "W2^T dZ2 (.) sigma'(Z1)", "1 - tanh(z)^2", "v^3_{kj} -> w^3_{jk}",
            "-S S^T alone", "x_j", "(a - y) * s", "||grad C||", "dJ/dz = a - y",
-           "tanh'(z)", "d(penalty)/dW", "n_L = 3"]
+           "tanh'(z)", "d(penalty)/dW", "n_L = 3",
+           "h* = ∛(3 ϵ_mach |f| / |f‴|)"]
     for text in bad:
         assert ascii_maths(text), text
     good = ["derived == ∂C/∂W² = (1/N) Δ² (A¹)ᵀ: every entry of the difference "

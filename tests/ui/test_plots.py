@@ -57,6 +57,17 @@ def test_delta_bars_alt_text_states_every_value_from_the_data():
         assert shown[layer] == pytest.approx(float(f"{v:.1e}"), rel=1e-9), (layer, shown[layer], v)
 
 
+def test_delta_bars_are_in_layer_order_and_grow_with_the_log_of_the_norm():
+    norms = {4: 0.2, 3: 0.01, 2: 3e-5}
+    svg = svg_of(plots.delta_norms_html(norms))
+    widths = [float(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="([\d.]+)"', svg)]
+    assert len(widths) == 3 and widths[0] > widths[1] > widths[2] > 0
+    # equal ratios are equal steps: the lengths' differences follow log10 of the norms
+    expected = ((math.log10(0.2) - math.log10(0.01)) * (widths[0] - widths[2])
+                / (math.log10(0.2) - math.log10(3e-5)))
+    assert widths[0] - widths[1] == pytest.approx(expected, abs=0.2)     # widths: .1f
+
+
 def test_delta_bars_reject_norms_that_are_not_positive():
     with pytest.raises(ValueError, match="positive"):
         plots.delta_norms_html({3: 0.0})
@@ -81,10 +92,13 @@ def chapter_2_delta_figure():
 
 def test_chapter_2_figure_shows_and_says_the_norms_it_prints():
     """Figure 2.3 as executed: its bar labels and its alt text give the norms the cell prints
-    (1.6e-01 ...), each as d.d × 10^e."""
+    (1.6 × 10⁻¹, ...), all three as d.d × 10^e."""
     printed, shown = chapter_2_delta_figure()
-    line = re.search(r"‖δˡ‖ for l = 8, \.\.\., 2: (.*)", printed).group(1)
-    norms = [float(v) for v in line.split(", ")]
+    line = re.search(r"‖δˡ‖ for l = 8, \.\.\., 2:\n +(.*)", printed).group(1)
+    sup = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
+    pairs = re.findall(r"(\d\.\d) × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", line)
+    assert len(pairs) == 7 and ", ".join(f"{m} × 10{e}" for m, e in pairs) == line, line
+    norms = [float(m) * 10 ** int("".join(sup[c] for c in e)) for m, e in pairs]
     labels = [lab for lab in bar_labels(svg_of(shown)) if "×" in lab or re.fullmatch(r"[\d.]+", lab)]
     assert len(labels) == len(norms) and all(re.fullmatch(r"\d\.\d × 10−?\d+", lab) for lab in labels), labels
     assert [float(lab.split(" × ")[0]) * 10 ** int(lab.split("10")[-1].replace("−", "-"))

@@ -102,9 +102,9 @@ def test_the_loss_menu_shows_words_and_passes_the_identifier(pictures):
 def test_the_backprop_widget_writes_the_prose_s_dj_dw_for_one_sample():
     w = backprop.BackpropWidget()
     html = w.render()[1]
-    assert "&part;<i>J</i>/&part;<i>W</i><sup>4</sup>" in html and "&part;C" not in html
+    assert "&part;<i>J</i>/&part;<i>W</i><sup>4</sup>" in html and "&part;<i>C</i>" not in html
     for state in w.explorable().states.values():
-        assert "&part;<i>J</i>/&part;" in state and "&part;C/" not in state
+        assert "&part;<i>J</i>/&part;" in state and "&part;<i>C</i>" not in state
     # a batch (N > 1) is scored by the cost C, the mean of the samples' losses J (2.5)
     W, b, x, y = backprop.backprop_problem([3, 4, 2], 0, "mse")
     batch = backprop.backprop_steps(W, b, np.hstack([x, -x]), np.hstack([y, y]), "mse")

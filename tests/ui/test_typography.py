@@ -156,7 +156,7 @@ def all_pictures():
         out[f"{name} controls"] = f"<p>{e.title}</p><p>{unescape(controls)}</p>"
         for values, html in e.states.items():
             out[f"{name} {values}"] = html
-    out["delta_norms_html"] = backprop.delta_norms_html({4: 0.1, 3: 0.02, 2: 3e-5})
+    out["delta_norms_html"] = plots.delta_norms_html({4: 0.1, 3: 0.02, 2: 3e-5})
     return out
 
 
