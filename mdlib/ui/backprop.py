@@ -123,7 +123,8 @@ def backprop_html(step):
     p = step["probabilities"]
     pictures = {key: labelled_matrix(_operand_label(key, l, p), M)
                 for key, M in ops.items()}
-    mean = f" &nbsp;(&times; 1/N for the mean over N = {step['N']})"
+    N = step["N"]                          # the book shows one sample: no notes on N
+    mean = f" &nbsp;(&times; 1/N for the mean over N = {N})" if N > 1 else ""
     zL, aL = sub_sup("z", "L"), sub_sup("a", "L")
     if step["rule"] == "BP2":
         eq = (f"BP2: {_delta(l)} = (({sub_sup('W', l + 1)})<sup>T</sup> "
@@ -140,12 +141,13 @@ def backprop_html(step):
         combined = pictures["a-y"] + symbol("&#8857;") + pictures["sigma_prime"]
     combined += symbol("=") + labelled_matrix(_delta(l), step["delta"])
     # one sample: the loss J (BP3, BP4 of 2.3); a batch: the cost C, their mean (2.5)
-    cost = "<i>J</i>" if step["N"] == 1 else "<i>C</i>"
+    cost = "<i>J</i>" if N == 1 else "<i>C</i>"
     dC_dW = f"&part;{cost}/&part;{sub_sup('W', l)}"
     dC_db = f"&part;{cost}/&part;{sub_sup('b', l)}"
     a_prev_T = f"({sub_sup('a', l - 1)})<sup>T</sup>"
     grads = (f"BP4: {dC_dW} = {_delta(l)} {a_prev_T} &nbsp; "
-             f"BP3: {dC_db} = {_delta(l)} (summed over the N columns)")
+             f"BP3: {dC_db} = {_delta(l)}"
+             + (" (summed over the N columns)" if N > 1 else ""))
     grad_pictures = (labelled_matrix(_delta(l), step["delta"]) + symbol("&middot;")
                      + labelled_matrix(a_prev_T, step["a_prev"].T) + symbol("=")
                      + labelled_matrix(dC_dW, step["dW"]) + symbol("&nbsp;")

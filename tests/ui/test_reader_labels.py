@@ -242,3 +242,15 @@ def test_the_worked_example_s_frames_round_as_their_captions_say():
     # the old caption of step 7 fails
     old = "BP3 and BP4 at layer 2 (numbers rounded to 4 decimals; computed in red, read in blue)."
     assert {int(n) for n in re.findall(r"(?:rounded )?to (\d+)(?: decimals)?", old)} == {4}
+
+
+def test_one_sample_frames_carry_no_notes_about_a_batch():
+    """The book's widget steps one sample: no '× 1/N for the mean over N = 1', no 'summed
+    over the N columns'; a batch keeps both notes."""
+    one = "".join(backprop.backprop_html(s) for s in backprop.backprop_steps(
+        *backprop.backprop_problem([3, 4, 2], 0, "mse"), "mse"))
+    assert "1/N" not in one and "summed over the N columns" not in one
+    W, b, x, y = backprop.backprop_problem([3, 4, 2], 0, "mse")
+    batch = backprop.backprop_steps(W, b, np.hstack([x, -x]), np.hstack([y, y]), "mse")
+    both = "".join(backprop.backprop_html(s) for s in batch)
+    assert "1/N for the mean over N = 2" in both and "summed over the N columns" in both
