@@ -118,6 +118,13 @@ def _times_ten(v):
     return mantissa, str(int(exponent)).replace("-", "\u2212")
 
 
+def times_ten(v):
+    """Defined in Chapter 2. v to 2 significant digits as text, d.d × 10^e: "1.6 × 10⁻¹"
+    for 0.16, as chapter 2 prints the norms ||delta^l|| and Figure 2.3 labels them."""
+    mantissa, exponent = _times_ten(v)
+    return f"{mantissa} × 10{sup_text(exponent)}"
+
+
 def delta_norms_html(norms, title="the size of the error, layer by layer"):
     """Defined in Chapter 2. ||delta^l|| for l = L, ..., 2 as horizontal bars on a log
     scale, each labelled d.d × 10^e (2 significant digits, as the chapter prints them).
@@ -145,8 +152,8 @@ def delta_norms_html(norms, title="the size of the error, layer by layer"):
     labels = [_times_ten(v) for v in values]
     alt = (f"{title}: horizontal bars on a log scale, one per layer, from the output "
            "layer back: " + ", ".join(
-               f"‖δ{sup_text(l)}‖ = {m} × 10{sup_text(e)}"
-               for l, (m, e) in zip(layers, labels)) + ".")
+               f"‖δ{sup_text(l)}‖ = {times_ten(v)}" for l, v in zip(layers, values))
+           + ".")
     parts = [svg_open(width, row * len(layers) + 30, alt)]
     for d in range(int(decades) + 1):                     # one grid line per decade
         xg = left + d * unit
