@@ -134,9 +134,10 @@ def _product_diagram(r):
         line += _op("+") + _block(
             r["broadcast"], P.BROADCAST, _typeset("b" + r["name"][1]) + " (broadcast)"
         )
-    line += _op("=") + _block(r["result"], c, _typeset(r["name"]))
     if r["name"] == "dZ1":
+        # dZ₁ = (W₂ᵀ · dZ₂) ⊙ σ′(Z₁): the factor comes before the "="
         line += _op("&#8857;") + _block(r["result"], c, "σ′(Z₁)")
+    line += _op("=") + _block(r["result"], c, _typeset(r["name"]))
     return (
         "<div style='margin:4px 0'><b style='display:inline-block;width:90px'>"
         f"{_typeset(r['name'])}</b>{line}</div>"

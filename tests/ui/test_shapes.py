@@ -78,3 +78,17 @@ def test_formulas_use_the_chapter_s_notation_not_numpy_arguments():
     numpy_syntax = {name: f for name, f in rows.items() if re.search(r"axis=|keepdims|\(.*,", f)}
     assert not numpy_syntax, numpy_syntax
     assert rows["db2"] == "Σₐₓᵢₛ ₁ dZ₂" and rows["db1"] == "Σₐₓᵢₛ ₁ dZ₁", rows
+
+
+def test_dz1_diagram_reads_as_the_formula():
+    """The dZ₁ row of the block diagram reads W₂ᵀ · dZ₂ ⊙ σ′(Z₁) = dZ₁, as in 3.3: the
+    factor σ′(Z₁) sits before the "=", never after it (which would say
+    W₂ᵀ dZ₂ = dZ₁ ⊙ σ′(Z₁), so dZ₁ = W₂ᵀ dZ₂ / σ′(Z₁))."""
+    from mdlib.ui.shapes import _product_diagram
+    row = next(r for r in two_layer_shapes(3, 5, 4) if r["name"] == "dZ1")
+    html = _product_diagram(row)
+    # the blocks' labels and the operators between them, in the order a reader meets them
+    seen = re.findall(r"font-size:12px'>([^<]*)<br>|vertical-align:middle'>([^<]*)</span>",
+                      html)
+    assert ["".join(t) for t in seen] == ["W₂ᵀ", "&middot;", "dZ₂", "&#8857;", "σ′(Z₁)",
+                                          "=", "dZ₁"]
