@@ -17,11 +17,11 @@ from ..kernels.losses import sigmoid_binary_cross_entropy
 def two_layer_forward(W1, b1, W2, b2, X):
     """Forward pass. Defined in Chapter 3.
 
-    W1: (k, m)  row i holds the weights of hidden unit i
+    W1: (k, m)  row j holds the weights into hidden unit j
     b1: (k, 1)  broadcast over the n columns
     W2: (1, k)
     b2: (1, 1)
-    X:  (m, n)  column j is sample j
+    X:  (m, n)  column i is sample i
     returns (A2, cache): A2 (1, n), cache = {"X", "W1", "W2", "Z1", "A1", "Z2", "A2"}
     with Z1 = W1 X + b1 (k, n), A1 = sigmoid(Z1) (k, n), Z2 = W2 A1 + b2 (1, n),
     A2 = sigmoid(Z2) (1, n).

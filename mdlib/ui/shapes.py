@@ -13,7 +13,7 @@ from .stepper import Stepper
 from .svg import panel, para, plain_text, symbol
 from .widget import LiveWidget, control
 
-EXPLORABLE_SIZES = {"m": (1, 2, 3, 30), "n": (1, 5, 10, 426), "k": (1, 2, 4, 16)}
+EXPLORABLE_SIZES = {"m": (1, 2, 3, 30), "n": (1, 3, 5, 10, 426), "k": (1, 2, 3, 4, 16)}
 """The presets of m, n and k the HTML book's explorable offers (with the widget's own
 values)."""
 

@@ -92,3 +92,11 @@ def test_dz1_diagram_reads_as_the_formula():
                       html)
     assert ["".join(t) for t in seen] == ["W₂ᵀ", "&middot;", "dZ₂", "&#8857;", "σ′(Z₁)",
                                           "=", "dZ₁"]
+
+
+def test_html_explorer_reaches_the_square_case_of_3_6():
+    """The HTML book's explorer offers m = n = k = 3, the square case in which 3.6 shows
+    that shapes prove nothing (the chapter's note says so), and the widget's own sizes."""
+    states = ShapeExplorer(m=3, n=5, k=4).explorable().states
+    assert (3, 3, 3) in states and (3, 5, 4) in states
+    assert states[(3, 3, 3)] == ShapeExplorer(m=3, n=3, k=3).render()[1]
