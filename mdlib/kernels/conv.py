@@ -157,7 +157,7 @@ def conv2d_math(x, w, b, s, p):
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
     matrix stays within CHUNK_BYTES, on a grid of HP x WG positions per sample
     (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
-    so that the rows of every sample and channel for one kernel position are one
+    so that for one kernel position the rows of all a sample's channels are one
     contiguous slice of x_pad or of one of its phases). The rows come in the order
     (u, v, c), so w is flattened in that order too; the positions i >= OH or j >= OW
     are not windows and are dropped. Each output entry is the same sum whatever the
@@ -348,8 +348,8 @@ def conv2d_backward_math(dy, x, w, s, p):
     dw = sum over n of dy[n] @ cols[n]^T               (F, KH*KW*C) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)           (N, C, H, W)
     One chunk of samples at a time, on conv2d_math's grid (grid_cols, rows (u, v, c)),
-    with products per sample (grid_products), dw computed transposed: the same numbers
-    whatever the chunking.
+    with products per sample (grid_products), dw as its transpose
+    dw_mat_T = sum over n of cols[n] @ dy[n]^T: the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
     db = dy.sum(axis=(0, 2, 3))
