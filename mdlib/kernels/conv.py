@@ -320,15 +320,16 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     dy_grid_T[:, :OH, :OW] = dy.transpose(0, 2, 3, 1)
     dy_grid_T = dy_grid_T.reshape(n, HP * WG, F)
     # (n, KH*KW*C, F): each sample's product, added to dw_mat_T in order
-    for dw_n in cols @ dy_grid_T:
-        dw_mat_T += dw_n
-    d_cols = cols
+    products = cols @ dy_grid_T
+    for sample in range(n):
+        dw_mat_T += products[sample]
     dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, HP*WG)
-    np.matmul(w_mat_T, dy_grid, out=d_cols)
+    del products, dy_grid_T                      # freed before the next buffers
+    d_cols = np.matmul(w_mat_T, dy_grid, out=cols)             # written over cols
     if not np.isfinite(w_mat_T).all():
         for part in off_windows(d_cols, OH, OW, HP, WG):
             part[...] = 0
-    del dy_grid, dy_grid_T                 # freed before grid_col2im's phases
+    del dy_grid                                  # freed before grid_col2im's phases
     grid_col2im(d_cols, x.shape, KH, KW, s, p, out=dx)
 
 
