@@ -1,4 +1,5 @@
 """Timing and memory helpers the benchmark scripts share (figures to read, never assertions)."""
+import resource
 import statistics
 import time
 import tracemalloc
@@ -29,3 +30,12 @@ def peak_bytes(fn):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak
+
+
+def faults_per_call(fn, calls):
+    """Minor page faults per call of fn (memory the process maps, or gets back from the OS,
+    and touches afresh), over calls calls."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls

@@ -97,17 +97,21 @@ CHUNK_BYTES = 2**20
 
 def batch_chunks(N, *sample_shape_and_itemsize):
     """Slices of the batch 0..N-1, each as many samples as fit CHUNK_BYTES (at least
-    one).
+    one), the fewest such slices, of sizes that differ by at most one (the largest
+    first).
 
     Defined in Chapter 4. One sample's im2col matrix takes the product of the other
-    arguments in bytes.
+    arguments in bytes. Equal sizes: no small leftover chunk, and each chunk's buffers
+    fit where the previous chunk's were.
     """
     bytes_per_sample = 1
     for d in sample_shape_and_itemsize:
         # Python ints: a NumPy stride or size may be a small integer type
         bytes_per_sample *= int(d)
     step = max(1, CHUNK_BYTES // max(1, bytes_per_sample))
-    return [slice(start, start + step) for start in range(0, N, step)]
+    count = -(-N // step)                   # the fewest chunks of at most step samples
+    # chunk k: from ceil(N k / count) to ceil(N (k + 1) / count)
+    return [slice(-(-N * k // count), -(-N * (k + 1) // count)) for k in range(count)]
 
 
 def im2col(x, KH, KW, stride=1, padding=0):
@@ -147,35 +151,50 @@ def conv2d(x, w, b=None, stride=1, padding=0):
 
 
 def conv2d_math(x, w, b, s, p):
-    """Fast conv2d: for each sample, y[n] = w_mat @ im2col(x)[n] + b, with w_mat = w as
-    (F, C*KH*KW).
+    """Fast conv2d: for each sample, y[n] = w_mat @ cols[n] + b, with cols[n] the
+    sample's windows as columns (im2col) and w_mat = w as (F, KH*KW*C).
 
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
-    matrix stays within CHUNK_BYTES: the batched product
-    (F, C*KH*KW) @ (n, C*KH*KW, OH*WG) -> (n, F, OH*WG), on a grid of OH x WG
-    positions per sample (grid_cols: WG is the width of x_pad, or of its phases
-    x_pad[a::s, b::s] with stride s, so that every row of the matrix is one contiguous
-    slice of x_pad or of one of its phases; the columns j >= OW are not windows and are
-    dropped). Each output entry is
-    the same sum whatever the chunking.
+    matrix stays within CHUNK_BYTES, on a grid of HP x WG positions per sample
+    (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
+    so that for one kernel position the rows of all a sample's channels are one
+    contiguous slice of x_pad or of one of its phases). The rows come in the order
+    (u, v, c), so w is flattened in that order too; the positions i >= OH or j >= OW
+    are not windows and are dropped. Each output entry is the same sum whatever the
+    chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
-    WG = grid_width(W, s, p)
+    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
+    # (F, KH*KW*C): w_mat, its columns in grid_cols's row order (u, v, c)
+    w_mat = w.transpose(0, 2, 3, 1).reshape(F, KH * KW * C)
     y = np.empty((N, F, OH, OW), dtype=x.dtype)
-    for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
-        y_grid = w.reshape(F, -1) @ grid_cols(x[chunk], KH, KW, s, p)
+    sample_bytes = grid_cols_bytes((C, H, W), KH, KW, s, p, x.itemsize)
+    for chunk in batch_chunks(N, sample_bytes):
+        # (n, F, HP*WG): one product per sample, w_mat @ cols[n]
+        y_grid = w_mat @ grid_cols(x[chunk], KH, KW, s, p)
         # y[n, f] = y_grid[n, f] on the windows, + b[f] (added to the contiguous copy)
-        y[chunk] = y_grid.reshape(-1, F, OH, WG)[..., :OW]
+        y[chunk] = y_grid.reshape(-1, F, HP, WG)[:, :, :OH, :OW]
         y[chunk] += b[:, None, None]
+        del y_grid                            # freed before the next chunk's matrix
     return y
 
 
 def grid_width(W, s, p):
     """Positions per row of grid_cols's grid: the width of a phase of x_pad,
-    WG = ceil((W + 2p) / s) (W + 2p with stride 1)."""
+    WG = ceil((W + 2p) / s) (W + 2p with stride 1); likewise its height HP from H."""
     # Python ints: a NumPy stride or padding may be a small unsigned type
     return -(-(W + 2 * int(p)) // int(s))
+
+
+def grid_cols_bytes(x_sample_shape, KH, KW, s, p, itemsize):
+    """Bytes of one sample's share of grid_cols: KH*KW*C rows of HP*WG positions.
+
+    Defined in Chapter 4. x_sample_shape: (C, H, W). What batch_chunks fits into
+    CHUNK_BYTES: im2col's C*KH*KW*OH*OW entries and the grid's extra positions.
+    """
+    C, H, W = (int(d) for d in x_sample_shape)
+    return KH * KW * C * grid_width(H, s, p) * grid_width(W, s, p) * int(itemsize)
 
 
 def phase_parts(H, W, KH, KW, s, p):
@@ -197,88 +216,121 @@ def phase_parts(H, W, KH, KW, s, p):
     return parts
 
 
-def grid_cols(x, KH, KW, s, p):
-    """im2col(x) on a grid of OH x WG positions per sample (WG = grid_width):
-    cols[n, (c, u, v), (i, j)] = x_pad[n, c, i*s + u, j*s + v] for j < OW.
+def phase_zeros(x_shape, KH, KW, s, p, dtype):
+    """Zeros for the phases of x_pad that grid_cols reads, one row per sample and phase:
+    returns (phases, grid), phases of shape (n, SA*SB, C*HP*WG + tail) and grid its
+    view (n, SA, SB, C, HP, WG) without the tails.
 
-    Defined in Chapter 4. x: (n, C, H, W); returns (n, C*KH*KW, OH*WG). x_pad is split
-    into its phases x_pad[a::s, b::s] (phase_parts; rows of WG entries and a spare row
-    of zeros): kernel position (u, v) reads phase (u % s, v % s) from row u // s,
-    column v // s on, so row (c, u, v) of cols[n] is one contiguous slice of a phase
-    read from offset (u // s)*WG + v // s: KH*KW copies in all. The columns j >= OW
-    hold other entries of x_pad (a row wraps to the next): they are not windows. With
-    stride 1 the one phase is x_pad itself.
+    Defined in Chapter 4. x_shape: (n, C, H, W); SA = min(s, KH), SB = min(s, KW).
+    Row (n, (a, b)) holds phase x_pad[n, c, a::s, b::s] (HP x WG) of each channel c,
+    one after another; the tail, (KH - 1) // s rows of WG and (KW - 1) // s entries,
+    is what the last kernel positions read past the last channel.
     """
-    (n, C, H, W), s, p = x.shape, int(s), int(p)
-    (OH, _), HG, WG = (output_size(H, W, KH, KW, s, p), grid_width(H, s, p) + 1,
-                       grid_width(W, s, p))
+    (n, C, H, W), s = x_shape, int(s)
+    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
     SA, SB = min(s, KH), min(s, KW)
-    phases = np.zeros((n, C, SA, SB, HG, WG), dtype=x.dtype)
-    for a, b, (rows, cols), (phase_rows, phase_cols) in phase_parts(H, W, KH, KW, s, p):
-        phases[:, :, a, b, phase_rows, phase_cols] = x[:, :, rows, cols]
-    flat = phases.reshape(n, C, SA * SB, HG * WG)
-    cols = np.empty((n, C, KH, KW, OH * WG), dtype=x.dtype)
+    tail = (KH - 1) // s * WG + (KW - 1) // s
+    phases = np.zeros((n, SA * SB, C * HP * WG + tail), dtype=dtype)
+    return phases, phases[:, :, :C * HP * WG].reshape(n, SA, SB, C, HP, WG)
+
+
+def grid_cols(x, KH, KW, s, p):
+    """im2col(x) on a grid of HP x WG positions per sample (grid_width), rows in the
+    order (u, v, c): cols[n, (u, v, c), (i, j)] = x_pad[n, c, i*s + u, j*s + v] for
+    i < OH, j < OW.
+
+    Defined in Chapter 4. x: (n, C, H, W); returns (n, KH*KW*C, HP*WG). x_pad is split
+    into its phases x_pad[a::s, b::s] (phase_zeros, phase_parts): kernel position
+    (u, v) reads phase (u % s, v % s) from row u // s, column v // s on, so its rows
+    of cols[n], every channel's, are one contiguous slice of that phase's row read
+    from offset (u // s)*WG + v // s: KH*KW copies in all. The positions i >= OH or
+    j >= OW hold other entries (a slice runs on into the next row, channel or the
+    tail): they are not windows. With stride 1 the one phase is x_pad itself.
+    """
+    (n, C, H, W), s = x.shape, int(s)
+    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
+    size, SB = C * HP * WG, min(s, KW)
+    cols = np.empty((n, KH, KW, size), dtype=x.dtype)
+    phases, grid = phase_zeros(x.shape, KH, KW, s, p, x.dtype)
+    for a, b, (x_rows, x_cols), (p_rows, p_cols) in phase_parts(H, W, KH, KW, s, p):
+        grid[:, a, b, :, p_rows, p_cols] = x[:, :, x_rows, x_cols]
     for u in range(KH):
         for v in range(KW):
             start = (u // s) * WG + v // s
-            cols[:, :, u, v] = flat[:, :, (u % s) * SB + v % s, start:start + OH * WG]
-    return cols.reshape(n, C * KH * KW, OH * WG)
+            cols[:, u, v] = phases[:, (u % s) * SB + v % s, start:start + size]
+    return cols.reshape(n, KH * KW * C, HP * WG)
 
 
 def grid_col2im(d_cols, x_shape, KH, KW, s, p, out=None):
-    """The adjoint of grid_cols: col2im of d_cols (n, C*KH*KW, OH*WG), whose columns
-    j >= OW must be zero; written into out (an array of x_shape) when given.
+    """The adjoint of grid_cols: col2im of d_cols (n, KH*KW*C, HP*WG), whose positions
+    i >= OH or j >= OW must be zero; written into out (an array of x_shape) when given.
 
-    Defined in Chapter 4. Row (c, u, v) of d_cols[n] is added onto phase
-    (u % s, v % s) of dx_pad[n, c] from offset (u // s)*WG + v // s: one contiguous add
-    per (u, v); then each phase's share of x is copied out (the padding dropped).
+    Defined in Chapter 4. The rows of kernel position (u, v) of d_cols[n], every
+    channel's, are added onto phase (u % s, v % s) of dx_pad[n] from offset
+    (u // s)*WG + v // s: one add per (u, v); then each phase's share of x is copied
+    out (the padding dropped).
     """
-    (n, C, H, W), s, p = x_shape, int(s), int(p)
-    (OH, _), HG, WG = (output_size(H, W, KH, KW, s, p), grid_width(H, s, p) + 1,
-                       grid_width(W, s, p))
-    SA, SB = min(s, KH), min(s, KW)
-    d_phases = np.zeros((n, C, SA * SB, HG * WG), dtype=d_cols.dtype)
-    d_cols = d_cols.reshape(n, C, KH, KW, OH * WG)
+    (n, C, H, W), s = x_shape, int(s)
+    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
+    size, SB = C * HP * WG, min(s, KW)
+    d_cols = d_cols.reshape(n, KH, KW, size)
+    d_phases, grid = phase_zeros(x_shape, KH, KW, s, p, d_cols.dtype)
     for u in range(KH):
         for v in range(KW):
             start = (u // s) * WG + v // s
-            phase = (u % s) * SB + v % s
-            d_phases[:, :, phase, start:start + OH * WG] += d_cols[:, :, u, v]
-    d_phases = d_phases.reshape(n, C, SA, SB, HG, WG)
+            d_phases[:, (u % s) * SB + v % s, start:start + size] += d_cols[:, u, v]
     dx = np.empty(x_shape, dtype=d_cols.dtype) if out is None else out
-    if SA < s or SB < s:
+    if min(s, KH) < s or SB < s:
         dx[...] = 0                                 # entries that no window reaches
-    for a, b, (rows, cols), (phase_rows, phase_cols) in phase_parts(H, W, KH, KW, s, p):
-        dx[:, :, rows, cols] = d_phases[:, :, a, b, phase_rows, phase_cols]
+    for a, b, (x_rows, x_cols), (p_rows, p_cols) in phase_parts(H, W, KH, KW, s, p):
+        dx[:, :, x_rows, x_cols] = grid[:, a, b, :, p_rows, p_cols]
     return dx
 
 
-def grid_products(dw, dy, x, w_mat_T, KH, KW, s, p):
-    """With cols = grid_cols(x) and dy on its grid: dw += dy[n] @ cols[n]^T for each
-    sample n in turn; returns d_cols[n] = w_mat^T @ dy[n], (n, C*KH*KW, OH*WG).
+def off_windows(grid_array, OH, OW, HP, WG):
+    """The entries of a (..., HP*WG) array on grid positions that are not windows,
+    i >= OH or j >= OW, as a list of two views (to be zeroed).
 
-    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid (n, F, OH, WG) with zeros
-    on the columns j >= OW, which are not windows: those of cols are zeroed too when x
-    holds an inf or a NaN, and those of d_cols when w_mat does (inf * 0 is NaN).
-    Products per sample (one batched call), added to dw in order: the same numbers
-    whatever the chunking.
+    Defined in Chapter 4.
     """
-    (n, F, OH, OW), K = dy.shape, len(w_mat_T)
-    WG = grid_width(x.shape[3], s, p)
-    cols = grid_cols(x, KH, KW, s, p)
-    if WG > OW and not np.isfinite(x).all():
-        cols.reshape(n, K, OH, WG)[..., OW:] = 0
-    dy_grid = np.zeros((n, F, OH, WG), dtype=dy.dtype)
-    dy_grid[..., :OW] = dy
-    dy_grid = dy_grid.reshape(n, F, OH * WG)
-    # (n, F, C*KH*KW): each sample's product, added to dw in order
-    for dw_n in dy_grid @ cols.transpose(0, 2, 1):
-        dw += dw_n
-    del cols                                         # d_cols may reuse its memory
-    d_cols = w_mat_T @ dy_grid                                   # (n, K, OH*WG)
-    if WG > OW and not np.isfinite(w_mat_T).all():
-        d_cols.reshape(n, K, OH, WG)[..., OW:] = 0
-    return d_cols
+    positions = grid_array.reshape(*grid_array.shape[:-1], HP, WG)
+    return [positions[..., OH:, :], positions[..., :OH, OW:]]
+
+
+def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
+    """With cols = grid_cols(x) and dy on its grid:
+    dw_mat_T += cols[n] @ dy_grid[n]^T for each sample n in turn, and
+    dx = grid_col2im(d_cols) with d_cols[n] = w_mat_T @ dy_grid[n].
+
+    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid (n, F, HP*WG) with zeros
+    on the positions that are not windows: those of cols are zeroed too when x holds
+    an inf or a NaN, and those of d_cols when w_mat_T does (inf * 0 is NaN).
+    dw_mat_T: (KH*KW*C, F), rows (u, v, c) as grid_cols's. Products per sample (one
+    batched call), added to dw_mat_T in order: the same numbers whatever the chunking.
+    d_cols is written over cols, which it no longer needs.
+    """
+    (n, F, OH, OW), (H, W) = dy.shape, x.shape[2:]
+    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
+    cols = grid_cols(x, KH, KW, s, p)                          # (n, KH*KW*C, HP*WG)
+    if not np.isfinite(x).all():
+        for part in off_windows(cols, OH, OW, HP, WG):
+            part[...] = 0
+    # dy on the grid, positions first: dy_grid_T[n, (i, j), f]
+    dy_grid_T = np.zeros((n, HP, WG, F), dtype=dy.dtype)
+    dy_grid_T[:, :OH, :OW] = dy.transpose(0, 2, 3, 1)
+    dy_grid_T = dy_grid_T.reshape(n, HP * WG, F)
+    # (n, KH*KW*C, F): each sample's product, added to dw_mat_T in order
+    products = cols @ dy_grid_T
+    for sample in range(n):
+        dw_mat_T += products[sample]
+    dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, HP*WG)
+    del products, dy_grid_T                      # freed before the next buffers
+    d_cols = np.matmul(w_mat_T, dy_grid, out=cols)             # written over cols
+    if not np.isfinite(w_mat_T).all():
+        for part in off_windows(d_cols, OH, OW, HP, WG):
+            part[...] = 0
+    del dy_grid                                  # freed before grid_col2im's phases
+    grid_col2im(d_cols, x.shape, KH, KW, s, p, out=dx)
 
 
 def conv2d_backward(dy, x, w, stride=1, padding=0):
@@ -289,28 +341,29 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
 
 
 def conv2d_backward_math(dy, x, w, s, p):
-    """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, C*KH*KW),
+    """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, KH*KW*C),
     cols = im2col(x):
 
     Defined in Chapter 4.
-    db = dy summed over n and the positions         (F,)
-    dw = sum over n of dy[n] @ cols[n]^T             (F, C*KH*KW) -> (F, C, KH, KW)
-    dx = col2im(w_mat^T @ dy[n] for every n)         (N, C, H, W)
-    One chunk of samples at a time, on conv2d_math's grid (grid_cols), with products
-    per sample (grid_products): the same numbers whatever the chunking.
+    db = dy summed over n and the positions           (F,)
+    dw = sum over n of dy[n] @ cols[n]^T               (F, KH*KW*C) -> (F, C, KH, KW)
+    dx = col2im(w_mat^T @ dy[n] for every n)           (N, C, H, W)
+    One chunk of samples at a time, on conv2d_math's grid (grid_cols, rows (u, v, c)),
+    with products per sample (grid_products), dw as its transpose
+    dw_mat_T = sum over n of cols[n] @ dy[n]^T: the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
-    WG = grid_width(x.shape[3], s, p)
     db = dy.sum(axis=(0, 2, 3))
-    # (C*KH*KW, F), laid out for the product
-    w_mat_T = np.ascontiguousarray(w.reshape(F, -1).T)
-    dw, dx = (np.zeros((F, C * KH * KW), dtype=dy.dtype),
-              np.empty(x.shape, dtype=dy.dtype))
-    for chunk in batch_chunks(N, C * KH * KW, OH, WG, x.itemsize):
-        # dw += dy[n] @ cols[n]^T; d_cols[n] = w_mat^T @ dy[n], on the grid
-        d_cols = grid_products(dw, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p)
-        grid_col2im(d_cols, x[chunk].shape, KH, KW, s, p, out=dx[chunk])
-    return dx, dw.reshape(w.shape), db
+    # (KH*KW*C, F): w_mat^T, rows (u, v, c), laid out for the product
+    w_mat_T = np.ascontiguousarray(w.transpose(2, 3, 1, 0).reshape(-1, F))
+    dw_mat_T = np.zeros(w_mat_T.shape, dtype=dy.dtype)
+    dx = np.empty(x.shape, dtype=dy.dtype)
+    sample_bytes = grid_cols_bytes(x.shape[1:], KH, KW, s, p, x.itemsize)
+    for chunk in batch_chunks(N, sample_bytes):
+        # dw_mat_T += cols[n] @ dy[n]^T; dx[n] = col2im(w_mat^T @ dy[n]), on the grid
+        grid_products(dw_mat_T, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p, dx[chunk])
+    dw = dw_mat_T.reshape(KH, KW, C, F).transpose(3, 2, 0, 1)          # (F, C, KH, KW)
+    return dx, np.ascontiguousarray(dw), db
 
 
 # --- single 2-D arrays ----------------------------------------------------------------

@@ -284,20 +284,77 @@ def test_large_products_one_per_chunk_equal_one_per_sample_exactly(rng, monkeypa
 
 @pytest.mark.parametrize("s, p", [(1, 0), (1, 1), (1, 2), (2, 1), (2, 0), (3, 2)])
 def test_grid_cols_on_the_windows_is_im2col_and_grid_col2im_is_col2im(rng, s, p):
-    """conv2d's grid (grid_cols: W + 2p positions a row with stride 1, the columns j >= OW not windows)
-    holds exactly im2col's columns on the windows, and grid_col2im puts them back as col2im does."""
+    """conv2d's grid (grid_cols: HP x WG positions a sample, (H + 2p) x (W + 2p) with stride 1,
+    rows in the order (u, v, c), the positions i >= OH or j >= OW not windows) holds exactly
+    im2col's columns on the windows, and grid_col2im puts them back as col2im does."""
     import mdlib.kernels.conv as conv
     x = rng.normal(size=(3, 2, 7, 6))
     OH, OW = conv.output_size(7, 6, 3, 2, s, p)
-    WG = conv.grid_width(6, s, p)
-    assert WG == -(-(6 + 2 * p) // s) >= OW                 # a phase's width: x_pad's with stride 1
-    grid = conv.grid_cols(x, 3, 2, s, p).reshape(3, 2 * 3 * 2, OH, WG)
-    np.testing.assert_array_equal(grid[..., :OW], conv.im2col(x, 3, 2, s, p).reshape(3, -1, OH, OW))
-    d_cols = np.zeros((3, 2 * 3 * 2, OH, WG))
-    d_cols[..., :OW] = rng.normal(size=(3, 2 * 3 * 2, OH, OW))
-    dx = conv.grid_col2im(d_cols.reshape(3, 2 * 3 * 2, -1), x.shape, 3, 2, s, p)
-    expected = conv.col2im(np.ascontiguousarray(d_cols[..., :OW]).reshape(3, 2 * 3 * 2, -1), x.shape, 3, 2, s, p)
+    HP, WG = conv.grid_width(7, s, p), conv.grid_width(6, s, p)
+    assert (HP, WG) == (-(-(7 + 2 * p) // s), -(-(6 + 2 * p) // s)) and HP >= OH and WG >= OW
+    cols = conv.grid_cols(x, 3, 2, s, p)
+    assert cols.shape == (3, 3 * 2 * 2, HP * WG)
+    # (n, (u, v, c), (i, j)) -> (n, (c, u, v), (i, j)) on the windows
+    on_windows = cols.reshape(3, 3, 2, 2, HP, WG)[..., :OH, :OW].transpose(0, 3, 1, 2, 4, 5)
+    np.testing.assert_array_equal(on_windows.reshape(3, 12, OH * OW), conv.im2col(x, 3, 2, s, p))
+    d_windows = rng.normal(size=(3, 12, OH * OW))                     # rows (c, u, v)
+    d_cols = np.zeros((3, 3, 2, 2, HP, WG))                           # rows (u, v, c)
+    d_cols[..., :OH, :OW] = d_windows.reshape(3, 2, 3, 2, OH, OW).transpose(0, 2, 3, 1, 4, 5)
+    dx = conv.grid_col2im(d_cols.reshape(3, 12, HP * WG), x.shape, 3, 2, s, p)
+    expected = conv.col2im(d_windows, x.shape, 3, 2, s, p)
     assert dx.shape == x.shape and mdlib.relative_error(dx, expected) < 1e-12
+
+
+@pytest.mark.parametrize("s, p", [(1, 1), (2, 1), (3, 0)])
+def test_grid_cols_bytes_is_one_samples_share_of_grid_cols(rng, s, p):
+    import mdlib.kernels.conv as conv
+    for dtype in (np.float32, np.float64):
+        x = rng.normal(size=(4, 3, 9, 8)).astype(dtype)
+        per_sample = conv.grid_cols_bytes(x.shape[1:], 3, 2, s, p, x.itemsize)
+        assert conv.grid_cols(x, 3, 2, s, p).nbytes == 4 * per_sample
+        assert conv.grid_cols(x[:1], 3, 2, s, p).nbytes == per_sample
+    # one sample's im2col matrix and the grid's extra positions: 2*3*2 rows of HP*WG
+    assert conv.grid_cols_bytes((2, 5, 6), 3, 2, 1, 1, 8) == 12 * 7 * 8 * 8
+
+
+def test_phase_zeros_hold_each_phase_of_x_pad_and_a_zero_tail(rng):
+    import mdlib.kernels.conv as conv
+    x = rng.normal(size=(2, 3, 7, 6))
+    s, p, KH, KW = 2, 1, 3, 3
+    phases, grid = conv.phase_zeros(x.shape, KH, KW, s, p, x.dtype)
+    HP, WG = conv.grid_width(7, s, p), conv.grid_width(6, s, p)
+    tail = (KH - 1) // s * WG + (KW - 1) // s
+    assert phases.shape == (2, 4, 3 * HP * WG + tail) and grid.shape == (2, 2, 2, 3, HP, WG)
+    assert not phases.any() and np.shares_memory(phases, grid)
+    for a, b, x_part, p_part in conv.phase_parts(7, 6, KH, KW, s, p):
+        grid[:, a, b][(slice(None), slice(None), *p_part)] = x[(slice(None), slice(None), *x_part)]
+    x_pad = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)])
+    for a in range(2):
+        for b in range(2):
+            phase = x_pad[:, :, a::s, b::s]                  # (2, 3, <= HP, <= WG)
+            np.testing.assert_array_equal(grid[:, a, b, :, :phase.shape[2], :phase.shape[3]], phase)
+            assert not grid[:, a, b, :, phase.shape[2]:].any() and not grid[:, a, b, ..., phase.shape[3]:].any()
+    assert not phases[..., 3 * HP * WG:].any()               # the tail stays zero
+
+
+def test_off_windows_are_exactly_the_positions_that_are_not_windows():
+    import mdlib.kernels.conv as conv
+    a = np.ones((2, 5, 4 * 6))
+    for part in conv.off_windows(a, 3, 4, 4, 6):
+        part[...] = 0
+    on = a.reshape(2, 5, 4, 6)
+    assert on[..., :3, :4].all() and not on[..., 3:, :].any() and not on[..., :, 4:].any()
+
+
+def test_batch_chunks_are_the_fewest_and_balanced(monkeypatch):
+    import mdlib.kernels.conv as conv
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1000)
+    sizes = [len(range(32)[c]) for c in conv.batch_chunks(32, 46)]      # 21 samples fit
+    assert sizes == [16, 16]
+    sizes = [len(range(33)[c]) for c in conv.batch_chunks(33, 100)]     # 10 fit
+    assert sizes == [9, 8, 8, 8]
+    assert [len(range(5)[c]) for c in conv.batch_chunks(5, 10**6)] == [1] * 5
+    assert conv.batch_chunks(0, 10) == []
 
 
 def test_an_inf_reaches_only_the_gradients_of_the_windows_that_hold_it():
