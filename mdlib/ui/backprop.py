@@ -492,7 +492,7 @@ def worked_example_steps(example=WORKED_EXAMPLE):
 
 def _number_table(key, M, role):
     """One quantity as a small table of its numbers (4 decimals) under its label; role:
-    "gives" (computed in this step: red frame, orange cells), "uses" (read by it: blue
+    "gives" (computed in this step: red frame, yellow cells), "uses" (read by it: blue
     cells) or None."""
     M = np.atleast_2d(np.asarray(M, dtype=float))
     fill = {"gives": P.SELECTED, "uses": P.WINDOW}.get(role, P.PAPER)
@@ -512,7 +512,7 @@ def _number_table(key, M, role):
 def worked_example_html(step):
     """Defined in Chapter 2. One frame of the worked example's stepper: the rule, the
     arithmetic entry by entry, and every number known so far, what the step computes
-    framed in red (orange cells), what it reads in blue."""
+    framed in red (yellow cells), what it reads in blue."""
     def role(key):
         if key in step["gives"]:
             return "gives"
