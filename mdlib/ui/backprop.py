@@ -9,6 +9,7 @@ drawing and worked_example_stepper), and the bars of ||delta^l|| layer by layer
 (delta_norms_html).
 """
 import math
+from html import escape
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from ..models.network import evaluate, init_params, loss_and_gradients
 from . import palette as P
 from .notation import check_sizes
 from .explorable import Explorable
-from .stepper import Stepper
+from .stepper import Stepper, paragraphs
 from .svg import (factor, labelled_matrix, number, panel, para, plain_text, sub_sup,
                   symbol)
 from .widget import LiveWidget, control
@@ -166,7 +167,7 @@ _RULES = {"BP1": "BP1 starts the backward pass",
 def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
     """Defined in Chapter 2. Static counterpart of BackpropWidget: l = L, ..., 2 for
     each loss."""
-    frames, captions = [], []
+    frames, captions, says = [], [], []
     for loss in losses:
         W, b, x, y = backprop_problem(list(sizes), seed, loss)
         for step in backprop_steps(W, b, x, y, loss):
@@ -174,7 +175,9 @@ def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
             name = LOSS_NAMES[loss]
             captions.append(f"{name[0].upper()}{name[1:]}, layer l = {step['l']}: "
                             f"{_RULES[step['rule']]}; BP3 and BP4 give the gradients.")
-    return Stepper(frames, captions, title="Backprop stepper")
+            rule = plain_text(paragraphs(frames[-1]).split("</p>")[0])  # in Unicode
+            says.append(f"<p style='margin:2px 0'>{escape(rule)}</p>")
+    return Stepper(frames, captions, title="Backprop stepper", says=says)
 
 
 class BackpropWidget(LiveWidget):

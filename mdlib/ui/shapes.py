@@ -205,11 +205,15 @@ def shape_explorer_html(m, n, k, rows):
 def shape_explorer_stepper():
     """Defined in Chapter 3. Static counterpart of ShapeExplorer: several (m, n, k)
     settings."""
-    frames, captions = [], []
+    frames, captions, says = [], [], []
     for m, n, k in explorer_tour():
-        frames.append(shape_explorer_html(m, n, k, two_layer_shapes(m, n, k)))
+        rows = two_layer_shapes(m, n, k)
+        frames.append(shape_explorer_html(m, n, k, rows))
         captions.append(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
-    return Stepper(frames, captions, title="Shape explorer")
+        says.append("<p style='margin:2px 0'>" + "; ".join(           # no script: words
+            f"{_typeset(r['name'])} = {formula_html(r['formula'])}: "
+            f"{escape(str(r['result']))}" for r in rows) + "</p>")
+    return Stepper(frames, captions, title="Shape explorer", says=says)
 
 
 class ShapeExplorer(LiveWidget):
