@@ -21,8 +21,9 @@ Without its script it still reads. JupyterLab sanitises an untrusted notebook's
 outputs: no <script>, no inline <svg> (its text stays, run together), no data-*
 attributes. So the first frame is shown with its picture as images
 (mdlib.ui.svg.svg_as_img), the other steps wait in a closed <details> in words (each its
-caption and what its picture says, its sums and values: the picture's own lines of text,
-or the stepper's `says`; their pictures need the script: in Jupyter, trust the notebook),
+caption and what its picture says, its sums and values: the picture's own lines of
+text, or the stepper's `says`; the pictures need the script: in Jupyter, trust the
+notebook),
 and the buttons, which would do nothing, are made by the script. Where the script runs
 (the HTML book, a trusted notebook) it unwraps the details, adds the buttons and shows
 one frame at a time, its pictures inline SVG.
