@@ -9,6 +9,7 @@ drawing and worked_example_stepper), and the bars of ||delta^l|| layer by layer
 (delta_norms_html).
 """
 import math
+from html import escape
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from ..models.network import evaluate, init_params, loss_and_gradients
 from . import palette as P
 from .notation import check_sizes
 from .explorable import Explorable
-from .stepper import Stepper
+from .stepper import Stepper, paragraphs
 from .svg import (factor, labelled_matrix, number, panel, para, plain_text, sub_sup,
                   symbol)
 from .widget import LiveWidget, control
@@ -104,51 +105,76 @@ def _delta(l):
     return f"<i>&delta;</i><sup>{l}</sup>"
 
 
-def _operand_label(key, l, probabilities):
+def _batch_delta(l):
+    """Delta^l of 2.5: the per-sample errors delta^{(i),l} side by side, (n_l, N)."""
+    return f"&Delta;<sup>{l}</sup>"
+
+
+def _operand_label(key, l, probabilities, batch=False):
+    """An operand's label: one sample in lower case (a, z, y, delta), a batch in the
+    capitals of 2.5 (A, Z, Y, Delta)."""
+    a, z, y = ("A", "Z", "Y") if batch else ("a", "z", "y")
     return {
-        "a-y": f"{sub_sup('a', 'L')} &minus; <i>y</i>",
-        "probs": f"{probabilities}({sub_sup('z', 'L')})",
-        "y": "<i>y</i>",
+        "a-y": f"{sub_sup(a, 'L')} &minus; <i>{y}</i>",
+        "probs": f"{probabilities}({sub_sup(z, 'L')})",
+        "y": f"<i>{y}</i>",
         "W_next_T": "(" + sub_sup("W", l + 1) + ")<sup>T</sup>",
-        "delta_next": _delta(l + 1),
-        "sigma_prime": "&sigma;&prime;(" + sub_sup("z", l) + ")",
+        "delta_next": _batch_delta(l + 1) if batch else _delta(l + 1),
+        "sigma_prime": "&sigma;&prime;(" + sub_sup(z, l) + ")",
     }[key]
 
 
 def backprop_html(step):
     """Defined in Chapter 2. One step of the backprop stepper: the rule, its operands,
-    delta^l, dW^l and db^l."""
-    l, L = step["l"], step["L"]
+    delta^l, dW^l and db^l.
+
+    One sample (the book's widget) in 2.3's notation: delta^l, dJ/dW^l = delta^l
+    (a^{l-1})^T. A batch (N > 1) in 2.5's, as the prose writes it: the per-sample errors
+    Delta^l (mdlib's delta[l] times N), dC/dW^l = (1/N) Delta^l (A^{l-1})^T and
+    dC/db^l = (1/N) Delta^l 1_N."""
+    l, L, N = step["l"], step["L"], step["N"]
+    batch = N > 1
     ops = dict(step["operands"])
+    if batch:                        # Delta^{l+1} = N delta[l+1]: no 1/N inside
+        ops = {k: N * M if k == "delta_next" else M for k, M in ops.items()}
     p = step["probabilities"]
-    pictures = {key: labelled_matrix(_operand_label(key, l, p), M)
+    pictures = {key: labelled_matrix(_operand_label(key, l, p, batch), M)
                 for key, M in ops.items()}
-    N = step["N"]                          # the book shows one sample: no notes on N
-    mean = f" &nbsp;(&times; 1/N for the mean over N = {N})" if N > 1 else ""
-    zL, aL = sub_sup("z", "L"), sub_sup("a", "L")
+    d = _batch_delta if batch else _delta
+    delta = N * step["delta"] if batch else step["delta"]
+    a, z, y = ("A", "Z", "Y") if batch else ("a", "z", "y")
+    zL, aL = sub_sup(z, "L"), sub_sup(a, "L")
+    columns = ", one column per sample" if batch else ""
     if step["rule"] == "BP2":
-        eq = (f"BP2: {_delta(l)} = (({sub_sup('W', l + 1)})<sup>T</sup> "
-              f"{_delta(l + 1)}) &#8857; &sigma;&prime;({sub_sup('z', l)})")
+        eq = (f"BP2: {d(l)} = (({sub_sup('W', l + 1)})<sup>T</sup> "
+              f"{d(l + 1)}) &#8857; &sigma;&prime;({sub_sup(z, l)}){columns}")
         combined = (symbol("(") + pictures["W_next_T"] + symbol("&middot;")
                     + pictures["delta_next"] + symbol(")")
                     + symbol("&#8857;") + pictures["sigma_prime"])
     elif step["fused"]:
-        eq = f"BP1 for a fused loss: {_delta(L)} = {p}({zL}) &minus; <i>y</i>" + mean
+        eq = (f"BP1 for a fused loss: {d(L)} = {p}({zL}) &minus; <i>{y}</i>"
+              + columns)
         combined = pictures["probs"] + symbol("&minus;") + pictures["y"]
     else:
-        eq = (f"BP1: {_delta(L)} = ({aL} &minus; <i>y</i>) &#8857; &sigma;&prime;({zL})"
-              + mean)
+        eq = (f"BP1: {d(L)} = ({aL} &minus; <i>{y}</i>) &#8857; "
+              f"&sigma;&prime;({zL}){columns}")
         combined = pictures["a-y"] + symbol("&#8857;") + pictures["sigma_prime"]
-    combined += symbol("=") + labelled_matrix(_delta(l), step["delta"])
+    combined += symbol("=") + labelled_matrix(d(l), delta)
     # one sample: the loss J (BP3, BP4 of 2.3); a batch: the cost C, their mean (2.5)
-    cost = "<i>J</i>" if N == 1 else "<i>C</i>"
+    cost = "<i>C</i>" if batch else "<i>J</i>"
     dC_dW = f"&part;{cost}/&part;{sub_sup('W', l)}"
     dC_db = f"&part;{cost}/&part;{sub_sup('b', l)}"
-    a_prev_T = f"({sub_sup('a', l - 1)})<sup>T</sup>"
-    grads = (f"BP4: {dC_dW} = {_delta(l)} {a_prev_T} &nbsp; "
-             f"BP3: {dC_db} = {_delta(l)}"
-             + (" (summed over the N columns)" if N > 1 else ""))
-    grad_pictures = (labelled_matrix(_delta(l), step["delta"]) + symbol("&middot;")
+    a_prev_T = f"({sub_sup(a, l - 1)})<sup>T</sup>"
+    if batch:
+        mean = "(1/<i>N</i>) "
+        grads = (f"BP4: {dC_dW} = {mean}{d(l)} {a_prev_T} &nbsp; "
+                 f"BP3: {dC_db} = {mean}{d(l)} <b>1</b><sub><i>N</i></sub> "
+                 f"({d(l)} summed over the N columns; 1/N for the mean over N = {N})")
+    else:
+        mean = ""
+        grads = f"BP4: {dC_dW} = {d(l)} {a_prev_T} &nbsp; BP3: {dC_db} = {d(l)}"
+    grad_pictures = ((symbol(mean.strip()) if batch else "")
+                     + labelled_matrix(d(l), delta) + symbol("&middot;")
                      + labelled_matrix(a_prev_T, step["a_prev"].T) + symbol("=")
                      + labelled_matrix(dC_dW, step["dW"]) + symbol("&nbsp;")
                      + labelled_matrix(dC_db, step["db"]))
@@ -166,7 +192,7 @@ _RULES = {"BP1": "BP1 starts the backward pass",
 def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
     """Defined in Chapter 2. Static counterpart of BackpropWidget: l = L, ..., 2 for
     each loss."""
-    frames, captions = [], []
+    frames, captions, says = [], [], []
     for loss in losses:
         W, b, x, y = backprop_problem(list(sizes), seed, loss)
         for step in backprop_steps(W, b, x, y, loss):
@@ -174,7 +200,9 @@ def backprop_stepper(sizes=(3, 4, 3, 2), seed=0, losses=WIDGET_LOSSES):
             name = LOSS_NAMES[loss]
             captions.append(f"{name[0].upper()}{name[1:]}, layer l = {step['l']}: "
                             f"{_RULES[step['rule']]}; BP3 and BP4 give the gradients.")
-    return Stepper(frames, captions, title="Backprop stepper")
+            rule = plain_text(paragraphs(frames[-1]).split("</p>")[0])  # in Unicode
+            says.append(f"<p style='margin:2px 0'>{escape(rule)}</p>")
+    return Stepper(frames, captions, title="Backprop stepper", says=says)
 
 
 class BackpropWidget(LiveWidget):
@@ -492,7 +520,7 @@ def worked_example_steps(example=WORKED_EXAMPLE):
 
 def _number_table(key, M, role):
     """One quantity as a small table of its numbers (4 decimals) under its label; role:
-    "gives" (computed in this step: red frame, orange cells), "uses" (read by it: blue
+    "gives" (computed in this step: red frame, yellow cells), "uses" (read by it: blue
     cells) or None."""
     M = np.atleast_2d(np.asarray(M, dtype=float))
     fill = {"gives": P.SELECTED, "uses": P.WINDOW}.get(role, P.PAPER)
@@ -512,7 +540,7 @@ def _number_table(key, M, role):
 def worked_example_html(step):
     """Defined in Chapter 2. One frame of the worked example's stepper: the rule, the
     arithmetic entry by entry, and every number known so far, what the step computes
-    framed in red (orange cells), what it reads in blue."""
+    framed in red (yellow cells), what it reads in blue."""
     def role(key):
         if key in step["gives"]:
             return "gives"

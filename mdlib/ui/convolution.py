@@ -369,6 +369,9 @@ def _alt(name, M, detail=""):
     return f"{text}; {detail}" if detail else text
 
 
+_NAME = P.COLOUR_NAMES   # a fill's name in words: alt texts and captions say it
+
+
 def _cells(cells):
     """(0, 1), (1, 1) for a list of cells; 'none' for none."""
     return ", ".join(f"({r}, {c})" for r, c in cells) or "none"
@@ -459,6 +462,13 @@ def pool_html(view):
     rows_cols = (f"rows {top} to {top + size - 1}, columns {left} to "
                  f"{left + size - 1}")
     picked = {(i, j): P.SELECTED}
+    blue, orange = _NAME[P.WINDOW], _NAME[P.RECEIVER]
+    if set(window) <= set(routed):     # every window cell receives: no blue is left
+        shown = f"window {orange}: every cell receives"
+        said = f"every cell {orange}, every one receiving"
+    else:
+        shown = f"window {blue}, receivers {orange}"
+        said = f"{blue}; receiving {receivers} {orange}"
     return panel(
         para(f"<b>Output cell ({i}, {j})</b> of the {OH}&times;{OW} pooled output: "
              f"its window is rows {top} to {top + size - 1}, columns {left} to "
@@ -466,11 +476,11 @@ def pool_html(view):
         para(f"{view['mode']} pooling, window {size}&times;{size}, stride "
              f"{view['stride']}: "
              f"&delta;[{i}, {j}] = {number(view['dy'][i, j])}; {what}: {amounts}."),
-        captioned("input x (window blue, receivers orange)",
+        captioned(f"input x ({shown})",
                   grid_svg(view["x"], {**window, **routed}, marks=view["window"],
                            label=_alt("input x", view["x"],
                                       f"the window of y[{i}, {j}], {rows_cols}, "
-                                      f"blue; receiving {receivers} orange"))),
+                                      f"{said}"))),
         captioned(f"pooled y ({view['mode']})",
                   grid_svg(view["y"], picked, marks=[(i, j)], label=_alt(
                       f"pooled output y ({view['mode']} pooling)", view["y"],
@@ -482,7 +492,8 @@ def pool_html(view):
         captioned(f"{_DJ_DX_HTML} (summed over all windows)",
                   grid_svg(view["dx"], routed, label=_alt(
                       f"input gradient {_DJ_DX}, summed over all windows", view["dx"],
-                      f"the cells δ[{i}, {j}] reaches orange: {receivers}"))))
+                      f"the cells δ[{i}, {j}] reaches {_NAME[P.RECEIVER]}: "
+                      f"{receivers}"))))
 
 
 def _index(ij):
@@ -541,11 +552,13 @@ def full_conv_html(view):
         pictures += [
             captioned("upstream &delta;",
                       grid_svg(view["dy"], dy_fill, label=_alt(
-                          "upstream δ = ∂J/∂y", view["dy"], "every entry blue"))),
+                          "upstream δ = ∂J/∂y", view["dy"],
+                          f"every entry {_NAME[P.WINDOW]}"))),
             captioned(f"&delta;<sub>s</sub>: {zeros_between}",
                       grid_svg(view["dilated"], dil_fill, label=_alt(
                           "δ dilated by the stride, δₛ", view["dilated"],
-                          f"the entries of δ blue, {zeros_between} grey")))]
+                          f"the entries of δ {_NAME[P.WINDOW]}, {zeros_between} "
+                          f"{_NAME[P.PADDING]}")))]
     crop = f", cropped by p = {p}" if p else ""
     plain_name = "δₛ" if s > 1 else "δ"
     window = (f"the window rows {view['top']} to {view['top'] + R - 1}, columns "
@@ -602,7 +615,7 @@ def pixel_dense_html(view):
         captioned(f"x[:, {i}, {j}]", grid_svg(
             column(view["pixel"]), {(c, 0): P.SELECTED for c in range(D)},
             label=_alt(f"the vector of pixel ({i}, {j}), x[:, {i}, {j}]",
-                       column(view["pixel"]), "every entry orange"))),
+                       column(view["pixel"]), f"every entry {_NAME[P.SELECTED]}"))),
         symbol("+"),
         captioned("b", grid_svg(column(view["b"]), label=_alt(
             "bias b", column(view["b"])))),
@@ -610,7 +623,7 @@ def pixel_dense_html(view):
         captioned(f"y[:, {i}, {j}]", grid_svg(
             column(view["out"]), {(f, 0): P.SELECTED for f in range(F)},
             label=_alt(f"the outputs of pixel ({i}, {j}), y[:, {i}, {j}]",
-                       column(view["out"]), "every entry orange"))),
+                       column(view["out"]), f"every entry {_NAME[P.SELECTED]}"))),
         para("", "2px 0"),
         *[captioned(f"y[{f}] (map {f})",
                     grid_svg(view["y"][f], mark, marks=[(i, j)], label=_alt(

@@ -27,15 +27,17 @@ PADDING_TEXT = "#595959"      # a zero of the padding: grey, yet 4.5:1 on PADDIN
                               # (ink_on picks black or white where it is not)
 PICKED_ROW = "#fde0dd"        # the shapes table's row of the picked layer
 
+# The cell fills a picture names in words (its alt text, captions and the prose), each
+# colour with one name and each name for one colour, in every chapter (COLOUR_NAMES).
 # The shape explorer (Chapter 3): a product's phase, and a broadcast bias.
-FORWARD = "#c6dbef"
-BACKWARD = "#fdd0a2"
-BROADCAST = "#e5f5e0"
+FORWARD = "#c6dbef"           # blue
+BACKWARD = "#fdae6b"          # orange
+BROADCAST = "#e5f5e0"         # green
 
-# Convolution and pooling (Chapter 4).
-SELECTED = "#fdd49e"          # the output (or input-gradient) cell being explained
-WINDOW = "#deebf7"            # a pooling window
-RECEIVER = "#fdae6b"          # where a pooled gradient lands
+# Convolution and pooling (Chapter 4), and the worked example's steps (Chapter 2).
+SELECTED = "#fee391"          # yellow: the cell being explained, what a step computes
+WINDOW = FORWARD              # blue: a pooling window, what a step reads
+RECEIVER = BACKWARD           # orange: where a pooled gradient lands
 PAIR_COLOURS = [
     RECEIVER,
     "#9ecae1",
@@ -44,11 +46,16 @@ PAIR_COLOURS = [
     "#fc9272",
     "#c7e9c0",
     "#dadaeb",
-    BACKWARD,
+    "#fdd0a2",
     FORWARD,
 ]
 """One colour per (input, kernel) or (delta, kernel) pair of a sum: the two factors
-share it."""
+share it (pictures say "coloured as", never a colour's name)."""
+
+COLOUR_NAMES = {FORWARD: "blue", BACKWARD: "orange", BROADCAST: "green",
+                SELECTED: "yellow", PADDING: "grey"}
+"""The name in words of every cell fill a picture names: WINDOW is FORWARD's blue and
+RECEIVER is BACKWARD's orange, so "orange" and "blue" each mean one colour."""
 
 # Colour maps of the plots (matplotlib names).
 IMAGE_CMAP = "gray_r"

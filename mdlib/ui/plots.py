@@ -3,17 +3,22 @@ notebook shows it once, as the cell's value, and no figure state leaks between c
 
 Readable on a phone: the HTML book scales a figure down to its text column, 342 px wide
 at a 390 px screen, so a figure's text is drawn at FONT_PT points, at least
-FONT_PT / width-in-inches >= 1.9 (9 CSS px at 342 px), and each PNG records its smallest
-text size (tests/browser/test_phone.py measures what a phone shows). The bars of
-||delta^l|| (delta_norms_html) are an SVG drawn to the same rule.
+FONT_PT / width-in-inches >= 1.9 (9 CSS px at 342 px), a log axis's exponents too
+(its ticks are plain numbers where they fit, else larger labels), and each PNG records
+its smallest text size, superscripts at their own size (tests/browser/test_phone.py
+measures what a phone shows). The bars of ||delta^l|| (delta_norms_html) are an SVG
+drawn to the same rule.
 """
 import math
 from html import escape
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cbook import is_math_text
 from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
+from matplotlib.ticker import LogFormatterSciNotation
 
 from . import palette as P
 from .svg import panel, para, sup_text, svg_as_img, svg_open
@@ -25,12 +30,34 @@ SMALLEST_TEXT_KEY = "mdlib smallest text pt"
 """The PNG text chunk (tEXt) in which a plot's PNG records its smallest text size."""
 
 
+_MATHTEXT = MathTextParser("path")
+
+
+def drawn_pt(text):
+    """Defined in Chapter 2. The smallest size, in points, at which a Text draws a
+    glyph: its font size, or for mathtext ("$10^{-3}$", a log axis's ticks) the size of
+    its smallest glyph, a superscript drawn at 0.7 of it."""
+    size = text.get_fontsize()
+    if text.get_usetex() or not is_math_text(text.get_text()):
+        return size
+    glyphs = _MATHTEXT.parse(text.get_text(), dpi=72,
+                             prop=text.get_fontproperties()).glyphs
+    return min((g[1] for g in glyphs), default=size)
+
+
 def smallest_text_pt(fig):
-    """Defined in Chapter 2. The smallest font size, in points, of any text a drawn
-    figure shows."""
-    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+    """Defined in Chapter 2. The smallest size, in points, of any text a drawn figure
+    shows, superscripts at their own size (drawn_pt)."""
+    sizes = [drawn_pt(t) for t in fig.findobj(Text)
              if t.get_visible() and t.get_text().strip() and t.figure is not None]
     return min(sizes) if sizes else None
+
+
+def log_tick_pt(size=FONT_PT):
+    """Defined in Chapter 2. The tick label size of a log axis whose exponents (10⁻³ as
+    mathtext superscripts, 0.7 of the label) are drawn at size points or more."""
+    probe = Text(text="$10^{-3}$", fontsize=size)
+    return math.ceil(size * size / drawn_pt(probe) * 10) / 10
 
 
 class _RecordingCanvas(FigureCanvasAgg):
@@ -48,12 +75,40 @@ class _RecordingCanvas(FigureCanvasAgg):
                                  pil_kwargs=pil_kwargs)
 
 
+PLAIN_LOG_RANGE = (1e-4, 1e5)
+"""A log axis within this range labels its ticks as plain numbers (0.06, 0.1, 1, 10)."""
+
+
+class _PlainLogFormatter(LogFormatterSciNotation):
+    """The ticks matplotlib labels on a log axis (the decades, and between them when
+    the axis spans few), written as plain numbers: 0.06 rather than 6 × 10⁻², whose
+    exponent would be drawn at 0.7 of the label."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}" if super().__call__(x, pos) else ""
+
+
+def _label_log_axis(axis, size):
+    """A log axis readable at size points: plain numbers within PLAIN_LOG_RANGE, else
+    10ᵉ in mathtext at log_tick_pt(size), so that its exponents are size points."""
+    low, high = sorted(axis.get_view_interval())
+    if PLAIN_LOG_RANGE[0] <= low and high < PLAIN_LOG_RANGE[1]:
+        axis.set_major_formatter(_PlainLogFormatter())
+        axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False))
+    else:
+        axis.set_tick_params(which="both", labelsize=log_tick_pt(size))
+
+
 def readable(fig, size=FONT_PT):
     """Defined in Chapter 2. fig with every text at least size points (tick labels,
-    those drawn later too; labels, titles, legends) and a PNG that records its smallest
-    text size. Returns fig."""
+    those drawn later too; labels, titles, legends; a log axis's ticks as plain
+    numbers, or as 10ᵉ with the exponent at size points: _label_log_axis) and a PNG
+    that records its smallest text size. Returns fig."""
     for ax in fig.axes:
         ax.tick_params(which="both", labelsize=size)
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                _label_log_axis(axis, size)
     for text in fig.findobj(Text):
         if text.get_fontsize() < size:
             text.set_fontsize(size)

@@ -5,6 +5,7 @@ The pure view (two_layer_shapes, explorer_tour), its drawing (shape_explorer_htm
 static shape_explorer_stepper and the live ShapeExplorer.
 """
 import math
+import re
 from html import escape
 
 from . import palette as P
@@ -43,8 +44,8 @@ def two_layer_shapes(m, n, k):
     order:
       name: what is computed ("Z1", "dW2", ...); formula: how (Unicode text, as
         3.3 writes it: "dZ₂ A₁ᵀ", a bias gradient as the sum over axis 1, the
-        samples: "Σₐₓᵢₛ ₁ dZ₂"); phase:
-        "forward"/"backward";
+        samples: "Σ over axis 1 of dZ₂", which the explorer typesets as 3.3 does,
+        Σ with the subscript "axis 1": formula_html); phase: "forward"/"backward";
       left, right: the two shapes of a matrix product (None where there is none);
       result: the shape computed; broadcast: the shape added by broadcasting (b1, b2),
         or None;
@@ -69,7 +70,7 @@ def two_layer_shapes(m, n, k):
         ),
         _row(
             "db2",
-            "Σₐₓᵢₛ ₁ dZ₂",
+            "Σ over axis 1 of dZ₂",
             "backward",
             result=(1, 1),
             like=("b2", (1, 1)),
@@ -78,7 +79,7 @@ def two_layer_shapes(m, n, k):
         _row("dW1", "dZ₁ Xᵀ", "backward", (k, n), (n, m), (k, m), like=("W1", (k, m))),
         _row(
             "db1",
-            "Σₐₓᵢₛ ₁ dZ₁",
+            "Σ over axis 1 of dZ₁",
             "backward",
             result=(k, 1),
             like=("b1", (k, 1)),
@@ -97,6 +98,17 @@ def explorer_tour():
 _PHASE_COLOURS = {"forward": P.FORWARD, "backward": P.BACKWARD}
 _FACTORS = {"Z1": ("W₁", "X"), "Z2": ("W₂", "A₁"), "dW2": ("dZ₂", "A₁ᵀ"),
             "dZ1": ("W₂ᵀ", "dZ₂"), "dW1": ("dZ₁", "Xᵀ")}
+
+
+_SUM_OVER_AXIS = re.compile(r"Σ over axis (\d) of ")
+
+
+def formula_html(formula):
+    """Defined in Chapter 3. A formula of two_layer_shapes as the explorer shows it: its
+    sums typeset as 3.3 writes them, "Σ over axis 1 of dZ₂" -> Σ<sub>axis 1</sub> dZ₂
+    (a subscript in HTML: Unicode has no subscript letters for "axis" that every font
+    draws)."""
+    return _SUM_OVER_AXIS.sub(r"Σ<sub>axis \1</sub> ", escape(formula))
 
 
 def _typeset(name):
@@ -160,7 +172,7 @@ def _table_row(r):
              else "")
     cells = (
         f"<b>{_typeset(r['name'])}</b>",
-        escape(r["formula"]),
+        formula_html(r["formula"]),
         product,
         escape(str(r["result"])),
         check,
@@ -194,11 +206,15 @@ def shape_explorer_html(m, n, k, rows):
 def shape_explorer_stepper():
     """Defined in Chapter 3. Static counterpart of ShapeExplorer: several (m, n, k)
     settings."""
-    frames, captions = [], []
+    frames, captions, says = [], [], []
     for m, n, k in explorer_tour():
-        frames.append(shape_explorer_html(m, n, k, two_layer_shapes(m, n, k)))
+        rows = two_layer_shapes(m, n, k)
+        frames.append(shape_explorer_html(m, n, k, rows))
         captions.append(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
-    return Stepper(frames, captions, title="Shape explorer")
+        says.append("<p style='margin:2px 0'>" + "; ".join(           # no script: words
+            f"{_typeset(r['name'])} = {formula_html(r['formula'])}: "
+            f"{escape(str(r['result']))}" for r in rows) + "</p>")
+    return Stepper(frames, captions, title="Shape explorer", says=says)
 
 
 class ShapeExplorer(LiveWidget):

@@ -20,8 +20,10 @@ document (the others wait, detached, for their turn), so a page of steppers stay
 Without its script it still reads. JupyterLab sanitises an untrusted notebook's
 outputs: no <script>, no inline <svg> (its text stays, run together), no data-*
 attributes. So the first frame is shown with its picture as images
-(mdlib.ui.svg.svg_as_img), the other steps wait in a closed <details> in words (their
-captions; their pictures need the script: in Jupyter, trust the notebook or run it),
+(mdlib.ui.svg.svg_as_img), the other steps wait in a closed <details> in words (each its
+caption and what its picture says, its sums and values: the picture's own lines of
+text, or the stepper's `says`; the pictures need the script: in Jupyter, trust the
+notebook),
 and the buttons, which would do nothing, are made by the script. Where the script runs
 (the HTML book, a trusted notebook) it unwraps the details, adds the buttons and shows
 one frame at a time, its pictures inline SVG.
@@ -31,6 +33,7 @@ The HTML has no ids: the script finds its stepper as the element that holds it
 document (JupyterLab puts every open notebook in one page), and the same stepper always
 gives the same HTML, so committed notebook outputs stay stable.
 """
+import re
 from difflib import SequenceMatcher
 from html import escape
 
@@ -159,17 +162,33 @@ def frames_of(data):
     return frames
 
 
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+
+
+def paragraphs(frame):
+    """The lines of text of a frame's picture (its <p> elements: mdlib.ui.svg.para),
+    as HTML, one <p> each: what the picture says in words. Defined in Chapter 1, with
+    Stepper."""
+    return "".join(f"<p style='margin:2px 0'>{m.group(1)}</p>"
+                   for m in _PARAGRAPH.finditer(frame) if m.group(1).strip())
+
+
 class Stepper:
     """Defined in Chapter 1. frames: list of HTML strings; captions: one plain-text
-    caption per frame."""
+    caption per frame; says: what each frame's picture says, as HTML, for the reader
+    with no script (by default its lines of text: paragraphs(frame))."""
 
-    def __init__(self, frames, captions, title=""):
+    def __init__(self, frames, captions, title="", says=None):
         if len(frames) == 0 or len(frames) != len(captions):
             raise ValueError(
                 f"a stepper needs one caption per frame; got {len(frames)} frames "
                 f"and {len(captions)} captions"
             )
+        if says is not None and len(says) != len(frames):
+            raise ValueError(f"a stepper needs one says per frame; got {len(frames)} "
+                             f"frames and {len(says)} says")
         self.frames, self.captions, self.title = list(frames), list(captions), title
+        self.says = list(says) if says is not None else [paragraphs(f) for f in frames]
 
     def __repr__(self):
         return f"Stepper({self.title!r}, {len(self.frames)} frames)"
@@ -185,10 +204,15 @@ class Stepper:
         }
 
     def _repr_html_(self):
+        # The first frame shows its picture; the others, in the details, say in words
+        # what theirs shows (the script drops these words when it builds a picture).
+        says = ("<div data-role='says' style='margin:0 0 6px 1.5em;"
+                "font-family:sans-serif;font-size:14px'>{}</div>").format
         frames = [
             f"<div data-frame='{i}'><p style='margin:4px 0;font-family:sans-serif'><b>"
-            f"Step {i + 1}.</b> {escape(c)}</p>{svg_as_img(f) if i == 0 else ''}</div>"
-            for i, (f, c) in enumerate(zip(self.frames, self.captions))
+            f"Step {i + 1}.</b> {escape(c)}</p>"
+            + (svg_as_img(f) if i == 0 else says(w) if w else "") + "</div>"
+            for i, (f, c, w) in enumerate(zip(self.frames, self.captions, self.says))
         ]
         rest = ""
         if len(frames) > 1:

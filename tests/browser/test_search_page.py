@@ -3,7 +3,8 @@
 On search.html the page's own form is the search box: no other search field or search button
 is visible (the theme's header, sidebar and article-header ones open a search dialog that
 would be a second box), and the form's magnifying-glass icon sits clear of the text typed
-into it. Screenshots, for a person to look at, go to test-artifacts/search/.
+into it. No bar stands empty: the theme's header bar, which on a desktop holds only a search
+button, is not shown there. Screenshots, for a person to look at, go to test-artifacts/search/.
 """
 import pytest
 
@@ -17,6 +18,16 @@ SEARCH_CONTROLS = """() => Array.from(document.querySelectorAll(
     .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true})
                   && el.getBoundingClientRect().width > 0)
     .map(el => el.tagName.toLowerCase() + '.' + (el.className || '').trim().split(/\\s+/).join('.'))"""
+# The theme's header bar as shown: its height in px and the visible text or controls in it.
+HEADER = """() => {
+    const h = document.querySelector('.bd-header');
+    if (!h || !h.checkVisibility()) { return {height: 0, content: []}; }
+    const content = Array.from(h.querySelectorAll('button, a, input, span, i'))
+        .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                      && el.getBoundingClientRect().width > 0)
+        .map(el => el.tagName.toLowerCase() + '.' + (el.className || '').trim().split(/\\s+/)[0]);
+    return {height: h.getBoundingClientRect().height, content: content};
+}"""
 # The page's form: where its icon ends and where the typed text starts, in px.
 ICON_AND_TEXT = """() => {
     const form = document.querySelector('.bd-search-container form');
@@ -45,8 +56,11 @@ def test_one_clear_search_box(base_url, width):  # noqa: F811
         page.screenshot(path=str(ARTIFACTS / "search" / f"search_{width}.png"))
         controls = page.evaluate(SEARCH_CONTROLS)
         geometry = page.evaluate(ICON_AND_TEXT)
+        header = page.evaluate(HEADER)
         browser.close()
-    print(f"{width} px: visible search controls {controls}; {geometry}")
+    print(f"{width} px: visible search controls {controls}; {geometry}; header {header}")
+    assert header["height"] == 0 or header["content"], \
+        f"at {width} px the search page shows an empty header bar: {header}"
     assert controls == ["input.form-control"], f"at {width} px the search page shows {controls}"
     assert geometry["iconRight"] <= geometry["textLeft"], \
         f"at {width} px the search icon overlaps the typed text: {geometry}"

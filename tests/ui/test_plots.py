@@ -137,3 +137,38 @@ def test_readable_raises_small_text_and_the_record_sees_it():
     plots.readable(fig)
     fig.canvas.draw()
     assert plots.smallest_text_pt(fig) == plots.FONT_PT
+
+
+def test_superscripts_count_at_their_own_size_and_log_axes_draw_them_readable():
+    """A log axis labels its ticks 10^e in mathtext, the exponent at 0.7 of the label: 8.4 pt
+    under a 12 pt label, 6.6 CSS px on a phone. The record counts it at that size; readable()
+    writes a log axis within PLAIN_LOG_RANGE in plain numbers (0.06, 0.1, 1) and a wider one
+    in 10^e with labels large enough that the exponents reach FONT_PT."""
+    from matplotlib.figure import Figure
+
+    def semilogy(low, high):
+        fig = Figure(figsize=(6, 3.4))
+        ax = fig.subplots()
+        ax.semilogy([1, 2, 3], [low, np.sqrt(low * high), high])
+        ax.tick_params(which="both", labelsize=plots.FONT_PT)
+        return fig, ax
+
+    def shown(ax):
+        return [t for t in ax.get_yticklabels(which="both") if t.get_text()]
+
+    for low, high in ((0.03, 0.6), (1e-12, 1)):
+        fig, ax = semilogy(low, high)
+        fig.canvas.draw()
+        assert any("^" in t.get_text() for t in shown(ax))
+        assert plots.smallest_text_pt(fig) == pytest.approx(0.7 * plots.FONT_PT, rel=1e-9)
+        plots.readable(fig)
+        fig.canvas.draw()
+        assert plots.smallest_text_pt(fig) >= plots.FONT_PT, (low, high)
+        labels = [t.get_text() for t in shown(ax)]
+        if high < plots.PLAIN_LOG_RANGE[1] and low >= plots.PLAIN_LOG_RANGE[0]:
+            assert {"0.1", "0.06", "0.3"} <= set(labels), labels     # plain numbers
+            assert all(t.get_fontsize() == plots.FONT_PT for t in shown(ax))
+        else:
+            assert all("^" in label for label in labels), labels       # 10^e, larger
+            assert min(plots.drawn_pt(t) for t in shown(ax)) >= plots.FONT_PT
+        assert all(t.get_fontsize() == plots.FONT_PT for t in ax.get_xticklabels())  # linear

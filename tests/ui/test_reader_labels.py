@@ -254,3 +254,28 @@ def test_one_sample_frames_carry_no_notes_about_a_batch():
     batch = backprop.backprop_steps(W, b, np.hstack([x, -x]), np.hstack([y, y]), "mse")
     both = "".join(backprop.backprop_html(s) for s in batch)
     assert "1/N for the mean over N = 2" in both and "summed over the N columns" in both
+
+
+def test_a_batch_frame_writes_the_prose_s_batch_gradient():
+    """2.5 writes a batch's weight gradient ∂C/∂Wˡ = (1/N) Δˡ (Aˡ⁻¹)ᵀ, Δˡ the per-sample
+    errors side by side; a batch frame labels and draws the same (it once wrote
+    ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ beside mdlib's delta[l] = Δˡ/N). One sample keeps ∂J/∂Wˡ = δˡ (aˡ⁻¹)ᵀ."""
+    W, b, x, y = backprop.backprop_problem([3, 4, 2], 0, "mse")
+    for step in backprop.backprop_steps(W, b, x, y, "mse"):
+        l = step["l"]
+        assert (f"&part;<i>J</i>/&part;<i>W</i><sup>{l}</sup> = <i>&delta;</i><sup>{l}</sup> "
+                f"(<i>a</i><sup>{l - 1}</sup>)<sup>T</sup>") in backprop.backprop_html(step)
+    batch = backprop.backprop_steps(W, b, np.hstack([x, -x]), np.hstack([y, y]), "mse")
+    for step in batch:
+        l, N, html = step["l"], step["N"], backprop.backprop_html(step)
+        assert N == 2
+        assert (f"&part;<i>C</i>/&part;<i>W</i><sup>{l}</sup> = (1/<i>N</i>) &Delta;<sup>{l}</sup> "
+                f"(<i>A</i><sup>{l - 1}</sup>)<sup>T</sup>") in html, html
+        assert (f"&part;<i>C</i>/&part;<i>b</i><sup>{l}</sup> = (1/<i>N</i>) &Delta;<sup>{l}</sup> "
+                "<b>1</b><sub><i>N</i></sub>") in html
+        assert "&delta;" not in html                 # no lower-case delta on a batch
+        # the matrix drawn as Δˡ holds N delta[l] (each sample's own error), not delta[l]
+        shown = set(re.findall(r">([−\d.e]+)</text>", html))
+        heatmap = lambda M: {number(v, ".2g") for v in M.ravel()}   # as heatmap_svg prints
+        assert heatmap(N * step["delta"]) <= shown
+        assert not heatmap(step["delta"]) <= shown

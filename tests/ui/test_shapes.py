@@ -1,11 +1,13 @@
 """Chapter 3: the two-layer network's shapes against the arrays it computes; the explorer."""
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mdlib.models.two_layer import two_layer_backward, two_layer_forward
-from mdlib.ui.shapes import ShapeExplorer, explorer_tour, shape_explorer_stepper, two_layer_shapes
+from mdlib.ui.shapes import (ShapeExplorer, explorer_tour, shape_explorer_html,
+                             shape_explorer_stepper, two_layer_shapes)
 
 
 def arrays(rng, m, n, k):
@@ -73,11 +75,29 @@ def test_widget_follows_its_sliders(text):
 
 def test_formulas_use_the_chapter_s_notation_not_numpy_arguments():
     """Chapter 3's prose writes a bias gradient as a sum over axis 1, the samples
-    (db₂ = Σ_axis 1 dZ₂); the explorer writes it the same way, with no NumPy call syntax."""
+    (db₂ = Σ with the subscript "axis 1", dZ₂); the rows say it in words a printed line can
+    hold, the explorer typesets it as the prose does, with no NumPy call syntax."""
     rows = {r["name"]: r["formula"] for r in two_layer_shapes(2, 3, 4)}
     numpy_syntax = {name: f for name, f in rows.items() if re.search(r"axis=|keepdims|\(.*,", f)}
     assert not numpy_syntax, numpy_syntax
-    assert rows["db2"] == "Σₐₓᵢₛ ₁ dZ₂" and rows["db1"] == "Σₐₓᵢₛ ₁ dZ₁", rows
+    assert rows["db2"] == "Σ over axis 1 of dZ₂" and rows["db1"] == "Σ over axis 1 of dZ₁", rows
+    html = shape_explorer_html(2, 3, 4, two_layer_shapes(2, 3, 4))
+    assert "Σ<sub>axis 1</sub> dZ₂" in html and "Σ<sub>axis 1</sub> dZ₁" in html
+    assert "over axis" not in html
+
+
+AXIS_IN_SUBSCRIPT_LETTERS = "ₐₓᵢₛ"   # drawn by a fallback font in most browsers
+
+
+def test_no_word_is_spelled_in_unicode_subscript_letters():
+    """"axis" spelled ₐₓᵢₛ (Σₐₓᵢₛ ₁) mixes fonts and sizes: ᵢ and ₓ are missing from most
+    fonts. The explorer (HTML) uses <sub>, the notebooks' code and printed lines words."""
+    root = Path(__file__).resolve().parents[2]
+    found = [str(path.relative_to(root)) for path in
+             [*root.joinpath("mdlib").rglob("*.py"), *root.joinpath("book").glob("*.ipynb"),
+              *root.joinpath("book").glob("*.md")]
+             if AXIS_IN_SUBSCRIPT_LETTERS in path.read_text(encoding="utf-8")]
+    assert not found, found
 
 
 def test_dz1_diagram_reads_as_the_formula():

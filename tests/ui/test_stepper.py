@@ -20,8 +20,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mdlib.ui.backprop import backprop_stepper
-from mdlib.ui.convolution import POOL_EXAMPLE, WORKED_EXAMPLE, conv_stepper, pool_stepper
+from mdlib.ui.backprop import backprop_stepper, worked_example_stepper
+from mdlib.ui.convolution import (POOL_EXAMPLE, WORKED_EXAMPLE, conv_stepper, full_conv_stepper,
+                                  pixel_dense_stepper, pool_stepper)
 from mdlib.ui.notation import notation_stepper
 from mdlib.ui.shapes import shape_explorer_stepper
 from mdlib.ui.stepper import Stepper, edits, frames_of
@@ -175,6 +176,39 @@ def test_untrusted_stepper_shows_the_first_frame_and_collapses_the_rest(make):
     for img in images_all:
         svg = decode_svg(img["src"])
         assert svg.tag == SVG_NS + "svg" and img.get("alt")
+
+
+NUMBER = re.compile(r"−?\d+(?:\.\d+)?")
+
+
+def _words(html):
+    """The text of some HTML as read(): tags dropped, entities decoded, spaces collapsed."""
+    return read(f"<div>{html}</div>")[0]
+
+
+@pytest.mark.parametrize("make", [
+    conv_stepper, lambda: conv_stepper("4x4 input, 3x3 kernel, stride 2, padding 1"),
+    pool_stepper, full_conv_stepper, lambda: full_conv_stepper("stride 2: 5x5 input, 3x3 kernel"),
+    pixel_dense_stepper, worked_example_stepper, shape_explorer_stepper, notation_stepper])
+def test_untrusted_steps_say_the_sums_and_values_their_pictures_show(make):
+    """With no script the steps after the first are words: each carries what its picture says
+    (a convolution's sum and value, a pooled cell's amounts, the worked example's arithmetic, the
+    explorer's shapes), not only its caption."""
+    s = make()
+    text, _, _ = read(sanitise(s._repr_html_()).replace("<details", "<details open"))
+    for i in range(1, len(s.frames)):
+        start = text.find(f"Step {i + 1}. ")
+        end = text.find(f"Step {i + 2}. ") if i + 1 < len(s.frames) else len(text)
+        step = text[start:end]
+        lines = "".join(re.findall(r"<p\b.*?</p>", s.frames[i], re.S))
+        said = _words(lines)
+        if make is shape_explorer_stepper:         # its lines are a legend; it says its shapes
+            said = " ".join(re.findall(r"\(\d+, \d+\)", _words(s.frames[i])))
+        numbers = NUMBER.findall(said)
+        assert numbers, f"frame {i + 1} of {s.title!r} shows no number to say"
+        missing = [n for n in numbers if n not in step]
+        assert not missing, f"step {i + 1} of {s.title!r} does not say {missing}: {step[:300]}"
+        assert said in step or make is shape_explorer_stepper, (said, step)
 
 
 def test_untrusted_stepper_drops_no_svg_text_into_the_page():
