@@ -181,6 +181,16 @@ def _table_row(r):
             + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
 
 
+def sizes(m, n, k):
+    """Defined in Chapter 3. "m = 3 features, n = 1 sample, k = 2 hidden units": the
+    sizes in words, singular for 1."""
+    def count(value, one, many):
+        return f"{value} {one if value == 1 else many}"
+    return (f"m = {count(m, 'feature', 'features')}, "
+            f"n = {count(n, 'sample', 'samples')}, "
+            f"k = {count(k, 'hidden unit', 'hidden units')}")
+
+
 def shape_explorer_html(m, n, k, rows):
     """Defined in Chapter 3. The shape explorer: a block diagram of every product and a
     table of every shape."""
@@ -193,7 +203,7 @@ def shape_explorer_html(m, n, k, rows):
              + "".join(_table_row(r) for r in rows) + "</table>")
     return panel(
         para(
-            f"m = {m} features, n = {n} samples, k = {k} hidden units. Blue: forward; "
+            f"{sizes(m, n, k)}. Blue: forward; "
             "orange: backward; green: a bias broadcast over the n columns."
         ),
         diagrams,
@@ -210,7 +220,7 @@ def shape_explorer_stepper():
     for m, n, k in explorer_tour():
         rows = two_layer_shapes(m, n, k)
         frames.append(shape_explorer_html(m, n, k, rows))
-        captions.append(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
+        captions.append(f"{sizes(m, n, k)}.")
         says.append("<p style='margin:2px 0'>" + "; ".join(           # no script: words
             f"{_typeset(r['name'])} = {formula_html(r['formula'])}: "
             f"{escape(str(r['result']))}" for r in rows) + "</p>")

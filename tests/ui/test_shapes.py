@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mdlib.models.two_layer import two_layer_backward, two_layer_forward
-from mdlib.ui.shapes import (ShapeExplorer, explorer_tour, shape_explorer_html,
+from mdlib.ui.shapes import (ShapeExplorer, sizes, explorer_tour, shape_explorer_html,
                              shape_explorer_stepper, two_layer_shapes)
 
 
@@ -56,7 +56,7 @@ def test_stepper_shows_the_tour(text):
         assert headers == ["computed as", "product", "shape", "check"], headers
         assert "<tr><td></td><th" in frame
     for frame, (m, n, k) in zip(s.frames, tour):
-        assert text(frame).startswith(f"m = {m} features, n = {n} samples, k = {k} hidden units.")
+        assert text(frame).startswith(sizes(m, n, k) + ".")
 
 
 def test_widget_follows_its_sliders(text):
@@ -120,3 +120,8 @@ def test_html_explorer_reaches_the_square_case_of_3_6():
     states = ShapeExplorer(m=3, n=5, k=4).explorable().states
     assert (3, 3, 3) in states and (3, 5, 4) in states
     assert states[(3, 3, 3)] == ShapeExplorer(m=3, n=3, k=3).render()[1]
+
+
+def test_sizes_in_words_are_singular_for_one():
+    assert sizes(1, 1, 1) == "m = 1 feature, n = 1 sample, k = 1 hidden unit"
+    assert sizes(30, 426, 16) == "m = 30 features, n = 426 samples, k = 16 hidden units"
