@@ -30,8 +30,15 @@
   inline script.
 - Writes /favicon.ico for the root redirect page, which has no icon link.
 - Adds the book's own stylesheet, _ext/assets/mdlib-book.css (phones: what cannot shrink
-  scrolls inside a box that shows it scrolls; diagrams scale to the column), to every page,
-  and its script, _ext/assets/mdlib-book.js (a scroll box that scrolls gets a tab stop).
+  scrolls inside a box that shows it scrolls; diagrams scale to the column; sections far from
+  the screen are not laid out until the reader comes near), to every page, and its script,
+  _ext/assets/mdlib-book.js (a scroll box that scrolls gets a tab stop, checked as it comes
+  near the screen). The theme's own tab-stop check, which read every code block's and table's
+  width once the page had loaded (laying out the whole page), is turned off: mdlib-book.js
+  does the same, box by box.
+- Pages with math also get _ext/assets/mdlib-mathjax.js, before MathJax starts: MathJax's lazy
+  first pass no longer measures every formula's surroundings (which laid out the whole page)
+  nor builds assistive MathML for every empty marker; a formula gets both when it is typeset.
 - Tables without empty header cells (axe-core's empty-table-header): a Markdown table's
   empty corner header (`| | formula |`) is written as a data cell, and a header row with
   no text at all (`| | |`, a table that has no header) is left out.
@@ -83,6 +90,9 @@ def mathjax_source():
 
 BOOK_CSS = "mdlib-book.css"
 BOOK_JS = "mdlib-book.js"
+# Loaded on the pages with math, before MathJax starts: its lazy first pass measures and
+# builds the assistive MathML of the formulas it typesets only, not of every formula.
+BOOK_MATHJAX_JS = "mdlib-mathjax.js"
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -98,7 +108,7 @@ def copy_book_css(app):
     if app.builder.format == "html":
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        for name in (BOOK_CSS, BOOK_JS):
+        for name in (BOOK_CSS, BOOK_JS, BOOK_MATHJAX_JS):
             shutil.copyfile(ASSETS / name, static / name)
 
 
@@ -149,10 +159,16 @@ def light_scripts(app, pagename, templatename, context, doctree):
 
 def preload_mathjax(app, pagename, templatename, context, doctree):
     """On the pages that load MathJax: <link rel="preload"> for its components and its most used
-    fonts, in <head>."""
-    if not any(str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)
-               for s in context.get("script_files", [])):
+    fonts, in <head>; the book's MathJax script (BOOK_MATHJAX_JS) just before startup.js, after
+    the inline configuration it extends."""
+    scripts = context.get("script_files", [])
+    entry = [i for i, s in enumerate(scripts) if str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)]
+    if not entry:
         return
+    app.builder.add_js_file(BOOK_MATHJAX_JS)   # appended to this page's scripts: moved before startup.js
+    ours = [i for i, s in enumerate(scripts) if s.filename == BOOK_MATHJAX_JS]
+    if ours and ours[0] > entry[0]:
+        scripts.insert(entry[0], scripts.pop(ours[0]))
     pathto = context["pathto"]
     links = "".join(f'\n    <link rel="preload" as="script" href="{pathto("_static/mathjax/" + c, 1)}" />'
                     for c in MATHJAX_PRELOAD)
@@ -273,6 +289,32 @@ def subset_fontawesome(app, exception):
                                                'format("woff")'), encoding="utf-8")
 
 
+THEME_JS = "_static/scripts/pydata-sphinx-theme.js"
+# pydata-sphinx-theme 0.17.1 (minified): once the page has loaded, its
+# addTabStopsToScrollableElements reads the scroll width of every code block, cell output and
+# table of the page, which lays out every section that mdlib-book.css lets the browser skip,
+# and again after each change to the page. _ext/assets/mdlib-book.js gives those boxes the
+# same tab stops, box by box as they come near the screen.
+_THEME_TAB_STOPS = re.compile(r'"complete"===document\.readyState\?(\w+)\(\):window\.addEventListener\("load",\1\)')
+_THEME_TAB_STOPS_OFF = "/* tab stops: mdlib-book.js */void 0"
+
+
+def theme_tab_stops_off(app, exception):
+    if exception is None and app.builder.format == "html":
+        js = Path(app.outdir) / THEME_JS
+        if not js.is_file():
+            return
+        text = js.read_text(encoding="utf-8")
+        if _THEME_TAB_STOPS_OFF in text:
+            return        # a rebuild into an existing _build: Sphinx kept the rewritten script
+        found = _THEME_TAB_STOPS.search(text)
+        body = re.search(r"function %s\(\)\{(.{0,400})" % found.group(1), text, re.S) if found else None
+        if not (found and "scrollWidth>e.clientWidth" in body.group(1)):
+            raise RuntimeError(f"{THEME_JS} no longer adds its tab stops as expected: update "
+                               "_ext/offline_assets.py and _ext/assets/mdlib-book.js")
+        js.write_text(text[:found.start()] + _THEME_TAB_STOPS_OFF + text[found.end():], encoding="utf-8")
+
+
 def write_root_favicon(app, exception):
     """The root index.html is a redirect with no icon link, so browsers ask for /favicon.ico."""
     if exception is None and app.builder.format == "html":
@@ -298,4 +340,5 @@ def setup(app):
     app.connect("build-finished", lighten_pages, priority=900)
     app.connect("build-finished", subset_fontawesome, priority=910)
     app.connect("build-finished", write_root_favicon)
+    app.connect("build-finished", theme_tab_stops_off)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

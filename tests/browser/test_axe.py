@@ -82,7 +82,9 @@ def scoped_runs(page):
     steppers = page.locator(".mdlib-stepper")
     for i in range(steppers.count()):
         stepper = steppers.nth(i)
-        n = int(stepper.locator("[data-role=counter]").inner_text().split("/")[1])
+        # textContent: a stepper far from the screen is in a section the browser skips
+        # (mdlib-book.css), whose innerText is empty until it is shown.
+        n = int(stepper.locator("[data-role=counter]").text_content().split("/")[1])
         for _ in range(n - 1):
             stepper.locator('[data-step="next"]').click()
             violations += run_axe(page, stepper.element_handle())

@@ -54,7 +54,9 @@ def test_heatmap_numbers_are_11px_with_a_contrast_of_4_5(base_url, width, height
         # every frame of the backprop stepper (the first frames are measured above)
         stepper = page.locator(".mdlib-stepper", has=page.locator(
             'svg[aria-label*="shape ("]')).first
-        frames = int(stepper.locator("[data-role=counter]").inner_text().split("/")[1])
+        # textContent: a stepper far from the screen is in a section the browser skips
+        # (mdlib-book.css), whose innerText is empty until it is shown.
+        frames = int(stepper.locator("[data-role=counter]").text_content().split("/")[1])
         for _ in range(frames - 1):
             stepper.locator("[data-step=next]").click()
             numbers += page.evaluate(HEATMAPS)
