@@ -44,6 +44,7 @@
   no text at all (`| | |`, a table that has no header) is left out.
 """
 import importlib.util
+import json
 import re
 import shutil
 from pathlib import Path
@@ -173,9 +174,15 @@ def preload_mathjax(app, pagename, templatename, context, doctree):
     links = "".join(f'\n    <link rel="preload" as="script" href="{pathto("_static/mathjax/" + c, 1)}" />'
                     for c in MATHJAX_PRELOAD)
     # crossorigin: fonts are fetched in CORS mode, and a preload made without it is not reused.
-    links += "".join(f'\n    <link rel="preload" as="font" type="font/woff" crossorigin="anonymous" '
-                     f'href="{pathto(f"_static/mathjax/output/chtml/fonts/woff-v2/{f}.woff", 1)}" />'
-                     for f in MATHJAX_FONTS)
+    # Added by a script, and only over http(s): a page opened from the disk (file://, as the
+    # Makefile suggests) has the origin 'null', whose CORS preloads Chromium blocks with a
+    # console error for each font (the fonts themselves load from MathJax's CSS).
+    fonts = json.dumps([pathto(f"_static/mathjax/output/chtml/fonts/woff-v2/{f}.woff", 1)
+                        for f in MATHJAX_FONTS])
+    links += ("\n    <script>if (location.protocol !== 'file:') " + fonts + ".forEach(href => {"
+              "const l = document.createElement('link'); l.rel = 'preload'; l.as = 'font'; "
+              "l.type = 'font/woff'; l.crossOrigin = 'anonymous'; l.href = href; "
+              "document.head.appendChild(l); });</script>")
     context["metatags"] = context.get("metatags", "") + links
 
 
