@@ -7,23 +7,13 @@ then loads the fonts). The book adds its font preloads only over http(s).
 """
 import pytest
 
-from test_offline import CHROMIUM, FLAGS, PAGES, SITE
+from test_offline import PAGES, SITE, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("page_path", PAGES)
-def test_a_page_opened_from_the_disk_has_no_console_error(browser, page_path):
+def test_a_page_opened_from_the_disk_has_no_console_error(browser, page_path):  # noqa: F811
     assert SITE.joinpath("index.html").is_file(), "build the book first: make book"
     page = browser.new_page()
     errors = []
