@@ -160,16 +160,13 @@ def light_scripts(app, pagename, templatename, context, doctree):
 
 def preload_mathjax(app, pagename, templatename, context, doctree):
     """On the pages that load MathJax: <link rel="preload"> for its components and its most used
-    fonts, in <head>; the book's MathJax script (BOOK_MATHJAX_JS) just before startup.js, after
-    the inline configuration it extends."""
-    scripts = context.get("script_files", [])
-    entry = [i for i, s in enumerate(scripts) if str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)]
-    if not entry:
+    fonts, in <head>; and the book's MathJax script (BOOK_MATHJAX_JS), appended to this page's
+    scripts: after the inline configuration it extends, and, being a plain script, run while
+    the page is parsed, before the deferred startup.js (tests/browser/test_mathjax_lazy.py)."""
+    if not any(str(s.filename or "").endswith("mathjax/" + MATHJAX_ENTRY)
+               for s in context.get("script_files", [])):
         return
-    app.builder.add_js_file(BOOK_MATHJAX_JS)   # appended to this page's scripts: moved before startup.js
-    ours = [i for i, s in enumerate(scripts) if s.filename == BOOK_MATHJAX_JS]
-    if ours and ours[0] > entry[0]:
-        scripts.insert(entry[0], scripts.pop(ours[0]))
+    app.builder.add_js_file(BOOK_MATHJAX_JS)
     pathto = context["pathto"]
     links = "".join(f'\n    <link rel="preload" as="script" href="{pathto("_static/mathjax/" + c, 1)}" />'
                     for c in MATHJAX_PRELOAD)
