@@ -157,11 +157,11 @@ def conv2d_math(x, w, b, s, p):
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
     matrix stays within CHUNK_BYTES, on a grid of HP x WG positions per sample
     (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
-    so that for one kernel position the rows of all a sample's channels are one
-    contiguous slice of x_pad or of one of its phases). The rows come in the order
-    (u, v, c), so w is flattened in that order too; the positions i >= OH or j >= OW
-    are not windows and are dropped. Each output entry is the same sum whatever the
-    chunking.
+    so that for one kernel position the rows of all the chunk's channels and samples
+    are one contiguous slice of x_pad or of one of its phases). The rows come in the
+    order (u, v, c), so w is flattened in that order too; the positions i >= OH or
+    j >= OW are not windows and are dropped. Each output entry is the same sum whatever
+    the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
@@ -171,8 +171,8 @@ def conv2d_math(x, w, b, s, p):
     y = np.empty((N, F, OH, OW), dtype=x.dtype)
     sample_bytes = grid_cols_bytes((C, H, W), KH, KW, s, p, x.itemsize)
     for chunk in batch_chunks(N, sample_bytes):
-        # (n, F, HP*WG): one product per sample, w_mat @ cols[n]
-        y_grid = w_mat @ grid_cols(x[chunk], KH, KW, s, p)
+        # (n, F, HP*WG): one product per sample, w_mat @ cols[:, n]
+        y_grid = w_mat @ sample_matrices(grid_cols(x[chunk], KH, KW, s, p), F)
         # y[n, f] = y_grid[n, f] on the windows, + b[f] (added to the contiguous copy)
         y[chunk] = y_grid.reshape(-1, F, HP, WG)[:, :, :OH, :OW]
         y[chunk] += b[:, None, None]
@@ -197,6 +197,19 @@ def grid_cols_bytes(x_sample_shape, KH, KW, s, p, itemsize):
     return KH * KW * C * grid_width(H, s, p) * grid_width(W, s, p) * int(itemsize)
 
 
+def sample_matrices(cols, F):
+    """The samples' matrices of grid_cols's cols (KH*KW*C, n, HP*WG), as an array
+    (n, KH*KW*C, HP*WG): a view, or a copy when F == 1.
+
+    Defined in Chapter 4. With one map, the products with them are matrix-vector
+    products, and NumPy's BLAS sums those in an order that depends on the pitch of the
+    matrix's rows (n*HP*WG in the view): the copy keeps each sample's numbers the same
+    whatever the chunk's size n.
+    """
+    cols_n = cols.transpose(1, 0, 2)
+    return np.ascontiguousarray(cols_n) if F == 1 else cols_n
+
+
 def phase_parts(H, W, KH, KW, s, p):
     """Where x sits in the phases of x_pad that a (KH, KW) kernel reads, phase (a, b) =
     x_pad[a::s, b::s] for a < min(s, KH), b < min(s, KW): for each, (a, b, the slices
@@ -217,73 +230,76 @@ def phase_parts(H, W, KH, KW, s, p):
 
 
 def phase_zeros(x_shape, KH, KW, s, p, dtype):
-    """Zeros for the phases of x_pad that grid_cols reads, one row per sample and phase:
-    returns (phases, grid), phases of shape (n, SA*SB, C*HP*WG + tail) and grid its
-    view (n, SA, SB, C, HP, WG) without the tails.
+    """Zeros for the phases of x_pad that grid_cols reads, one row per phase: returns
+    (phases, grid), phases of shape (SA*SB, C*n*HP*WG + tail) and grid its view
+    (SA, SB, C, n, HP, WG) without the tail.
 
     Defined in Chapter 4. x_shape: (n, C, H, W); SA = min(s, KH), SB = min(s, KW).
-    Row (n, (a, b)) holds phase x_pad[n, c, a::s, b::s] (HP x WG) of each channel c,
-    one after another; the tail, (KH - 1) // s rows of WG and (KW - 1) // s entries,
-    is what the last kernel positions read past the last channel.
+    Row (a, b) holds phase x_pad[m, c, a::s, b::s] (HP x WG) of each channel c and
+    sample m, in the order (c, m); the tail, (KH - 1) // s rows of WG and
+    (KW - 1) // s entries, is what the last kernel positions read past the last one.
     """
     (n, C, H, W), s = x_shape, int(s)
     HP, WG = grid_width(H, s, p), grid_width(W, s, p)
     SA, SB = min(s, KH), min(s, KW)
     tail = (KH - 1) // s * WG + (KW - 1) // s
-    phases = np.zeros((n, SA * SB, C * HP * WG + tail), dtype=dtype)
-    return phases, phases[:, :, :C * HP * WG].reshape(n, SA, SB, C, HP, WG)
+    phases = np.zeros((SA * SB, C * n * HP * WG + tail), dtype=dtype)
+    return phases, phases[:, :C * n * HP * WG].reshape(SA, SB, C, n, HP, WG)
 
 
 def grid_cols(x, KH, KW, s, p):
     """im2col(x) on a grid of HP x WG positions per sample (grid_width), rows in the
-    order (u, v, c): cols[n, (u, v, c), (i, j)] = x_pad[n, c, i*s + u, j*s + v] for
+    order (u, v, c): cols[(u, v, c), n, (i, j)] = x_pad[n, c, i*s + u, j*s + v] for
     i < OH, j < OW.
 
-    Defined in Chapter 4. x: (n, C, H, W); returns (n, KH*KW*C, HP*WG). x_pad is split
-    into its phases x_pad[a::s, b::s] (phase_zeros, phase_parts): kernel position
-    (u, v) reads phase (u % s, v % s) from row u // s, column v // s on, so its rows
-    of cols[n], every channel's, are one contiguous slice of that phase's row read
-    from offset (u // s)*WG + v // s: KH*KW copies in all. The positions i >= OH or
-    j >= OW hold other entries (a slice runs on into the next row, channel or the
-    tail): they are not windows. With stride 1 the one phase is x_pad itself.
+    Defined in Chapter 4. x: (n, C, H, W); returns (KH*KW*C, n, HP*WG): sample n's
+    matrix is cols[:, n]. x_pad is split into its phases x_pad[a::s, b::s]
+    (phase_zeros, phase_parts): kernel position (u, v) reads phase (u % s, v % s) from
+    row u // s, column v // s on, so its rows, every channel's and sample's, are one
+    contiguous slice of that phase's row read from offset (u // s)*WG + v // s: KH*KW
+    copies in all. The positions i >= OH or j >= OW hold other entries (a slice runs
+    on into the next row, sample, channel or the tail): they are not windows. With
+    stride 1 the one phase is x_pad itself.
     """
     (n, C, H, W), s = x.shape, int(s)
     HP, WG = grid_width(H, s, p), grid_width(W, s, p)
-    size, SB = C * HP * WG, min(s, KW)
-    cols = np.empty((n, KH, KW, size), dtype=x.dtype)
+    size, SB = C * n * HP * WG, min(s, KW)
+    cols = np.empty((KH, KW, size), dtype=x.dtype)
     phases, grid = phase_zeros(x.shape, KH, KW, s, p, x.dtype)
+    x_c = x.transpose(1, 0, 2, 3)                               # (C, n, H, W), a view
     for a, b, (x_rows, x_cols), (p_rows, p_cols) in phase_parts(H, W, KH, KW, s, p):
-        grid[:, a, b, :, p_rows, p_cols] = x[:, :, x_rows, x_cols]
+        grid[a, b, :, :, p_rows, p_cols] = x_c[:, :, x_rows, x_cols]
     for u in range(KH):
         for v in range(KW):
             start = (u // s) * WG + v // s
-            cols[:, u, v] = phases[:, (u % s) * SB + v % s, start:start + size]
-    return cols.reshape(n, KH * KW * C, HP * WG)
+            cols[u, v] = phases[(u % s) * SB + v % s, start:start + size]
+    return cols.reshape(KH * KW * C, n, HP * WG)
 
 
 def grid_col2im(d_cols, x_shape, KH, KW, s, p, out=None):
-    """The adjoint of grid_cols: col2im of d_cols (n, KH*KW*C, HP*WG), whose positions
+    """The adjoint of grid_cols: col2im of d_cols (KH*KW*C, n, HP*WG), whose positions
     i >= OH or j >= OW must be zero; written into out (an array of x_shape) when given.
 
-    Defined in Chapter 4. The rows of kernel position (u, v) of d_cols[n], every
-    channel's, are added onto phase (u % s, v % s) of dx_pad[n] from offset
+    Defined in Chapter 4. The rows of kernel position (u, v) of d_cols, every
+    channel's and sample's, are added onto phase (u % s, v % s) of dx_pad from offset
     (u // s)*WG + v // s: one add per (u, v); then each phase's share of x is copied
     out (the padding dropped).
     """
     (n, C, H, W), s = x_shape, int(s)
     HP, WG = grid_width(H, s, p), grid_width(W, s, p)
-    size, SB = C * HP * WG, min(s, KW)
-    d_cols = d_cols.reshape(n, KH, KW, size)
+    size, SB = C * n * HP * WG, min(s, KW)
+    d_cols = d_cols.reshape(KH, KW, size)
     d_phases, grid = phase_zeros(x_shape, KH, KW, s, p, d_cols.dtype)
     for u in range(KH):
         for v in range(KW):
             start = (u // s) * WG + v // s
-            d_phases[:, (u % s) * SB + v % s, start:start + size] += d_cols[:, u, v]
+            d_phases[(u % s) * SB + v % s, start:start + size] += d_cols[u, v]
     dx = np.empty(x_shape, dtype=d_cols.dtype) if out is None else out
     if min(s, KH) < s or SB < s:
         dx[...] = 0                                 # entries that no window reaches
+    dx_c = dx.transpose(1, 0, 2, 3)                             # (C, n, H, W), a view
     for a, b, (x_rows, x_cols), (p_rows, p_cols) in phase_parts(H, W, KH, KW, s, p):
-        dx[:, :, x_rows, x_cols] = grid[:, a, b, :, p_rows, p_cols]
+        dx_c[:, :, x_rows, x_cols] = grid[a, b, :, :, p_rows, p_cols]
     return dx
 
 
@@ -299,8 +315,8 @@ def off_windows(grid_array, OH, OW, HP, WG):
 
 def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     """With cols = grid_cols(x) and dy on its grid:
-    dw_mat_T += cols[n] @ dy_grid[n]^T for each sample n in turn, and
-    dx = grid_col2im(d_cols) with d_cols[n] = w_mat_T @ dy_grid[n].
+    dw_mat_T += cols[:, n] @ dy_grid[n]^T for each sample n in turn, and
+    dx = grid_col2im(d_cols) with d_cols[:, n] = w_mat_T @ dy_grid[n].
 
     Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid (n, F, HP*WG) with zeros
     on the positions that are not windows: those of cols are zeroed too when x holds
@@ -311,7 +327,7 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     """
     (n, F, OH, OW), (H, W) = dy.shape, x.shape[2:]
     HP, WG = grid_width(H, s, p), grid_width(W, s, p)
-    cols = grid_cols(x, KH, KW, s, p)                          # (n, KH*KW*C, HP*WG)
+    cols = grid_cols(x, KH, KW, s, p)                          # (KH*KW*C, n, HP*WG)
     if not np.isfinite(x).all():
         for part in off_windows(cols, OH, OW, HP, WG):
             part[...] = 0
@@ -320,12 +336,13 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     dy_grid_T[:, :OH, :OW] = dy.transpose(0, 2, 3, 1)
     dy_grid_T = dy_grid_T.reshape(n, HP * WG, F)
     # (n, KH*KW*C, F): each sample's product, added to dw_mat_T in order
-    products = cols @ dy_grid_T
+    products = sample_matrices(cols, F) @ dy_grid_T
     for sample in range(n):
         dw_mat_T += products[sample]
     dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, HP*WG)
     del products, dy_grid_T                      # freed before the next buffers
-    d_cols = np.matmul(w_mat_T, dy_grid, out=cols)             # written over cols
+    d_cols = cols                                  # written over cols, sample by sample
+    np.matmul(w_mat_T, dy_grid, out=d_cols.transpose(1, 0, 2))
     if not np.isfinite(w_mat_T).all():
         for part in off_windows(d_cols, OH, OW, HP, WG):
             part[...] = 0

@@ -217,8 +217,12 @@ def test_integer_and_bool_inputs_become_float64(rng, dtype):
 def test_chunked_equals_unchunked_exactly_and_matches_naive(rng, monkeypatch, budget):
     """A tiny budget (one sample per chunk), a middling one and a huge one (one chunk) give identical arrays."""
     import mdlib.kernels.conv as conv
+    # one map (matrix-vector products: conv.sample_matrices) and a 1 x 1 grid among them
     cases = [random_conv_case(rng) for _ in range(8)] + [
-        (rng.normal(size=(7, 3, 6, 5)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4), 2, 1)]
+        (rng.normal(size=(7, 3, 6, 5)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4), 2, 1),
+        (rng.normal(size=(5, 3, 5, 3)), rng.normal(size=(1, 3, 3, 2)), rng.normal(size=1), 3, 0),
+        (rng.normal(size=(6, 4, 9, 8)), rng.normal(size=(1, 4, 3, 3)), rng.normal(size=1), 1, 1),
+        (rng.normal(size=(5, 6, 2, 2)), rng.normal(size=(3, 6, 2, 2)), rng.normal(size=3), 1, 0)]
     results = []
     for b_ in (budget, 10**12):
         monkeypatch.setattr(conv, "CHUNK_BYTES", b_)
@@ -293,14 +297,14 @@ def test_grid_cols_on_the_windows_is_im2col_and_grid_col2im_is_col2im(rng, s, p)
     HP, WG = conv.grid_width(7, s, p), conv.grid_width(6, s, p)
     assert (HP, WG) == (-(-(7 + 2 * p) // s), -(-(6 + 2 * p) // s)) and HP >= OH and WG >= OW
     cols = conv.grid_cols(x, 3, 2, s, p)
-    assert cols.shape == (3, 3 * 2 * 2, HP * WG)
-    # (n, (u, v, c), (i, j)) -> (n, (c, u, v), (i, j)) on the windows
-    on_windows = cols.reshape(3, 3, 2, 2, HP, WG)[..., :OH, :OW].transpose(0, 3, 1, 2, 4, 5)
+    assert cols.shape == (3 * 2 * 2, 3, HP * WG)
+    # ((u, v, c), n, (i, j)) -> (n, (c, u, v), (i, j)) on the windows
+    on_windows = cols.reshape(3, 2, 2, 3, HP, WG)[..., :OH, :OW].transpose(3, 2, 0, 1, 4, 5)
     np.testing.assert_array_equal(on_windows.reshape(3, 12, OH * OW), conv.im2col(x, 3, 2, s, p))
     d_windows = rng.normal(size=(3, 12, OH * OW))                     # rows (c, u, v)
-    d_cols = np.zeros((3, 3, 2, 2, HP, WG))                           # rows (u, v, c)
-    d_cols[..., :OH, :OW] = d_windows.reshape(3, 2, 3, 2, OH, OW).transpose(0, 2, 3, 1, 4, 5)
-    dx = conv.grid_col2im(d_cols.reshape(3, 12, HP * WG), x.shape, 3, 2, s, p)
+    d_cols = np.zeros((3, 2, 2, 3, HP, WG))                           # rows (u, v, c), n
+    d_cols[..., :OH, :OW] = d_windows.reshape(3, 2, 3, 2, OH, OW).transpose(2, 3, 1, 0, 4, 5)
+    dx = conv.grid_col2im(d_cols.reshape(12, 3, HP * WG), x.shape, 3, 2, s, p)
     expected = conv.col2im(d_windows, x.shape, 3, 2, s, p)
     assert dx.shape == x.shape and mdlib.relative_error(dx, expected) < 1e-12
 
@@ -324,8 +328,9 @@ def test_phase_zeros_hold_each_phase_of_x_pad_and_a_zero_tail(rng):
     phases, grid = conv.phase_zeros(x.shape, KH, KW, s, p, x.dtype)
     HP, WG = conv.grid_width(7, s, p), conv.grid_width(6, s, p)
     tail = (KH - 1) // s * WG + (KW - 1) // s
-    assert phases.shape == (2, 4, 3 * HP * WG + tail) and grid.shape == (2, 2, 2, 3, HP, WG)
+    assert phases.shape == (4, 3 * 2 * HP * WG + tail) and grid.shape == (2, 2, 3, 2, HP, WG)
     assert not phases.any() and np.shares_memory(phases, grid)
+    grid = grid.transpose(3, 0, 1, 2, 4, 5)                  # (n, a, b, c, i, j), a view
     for a, b, x_part, p_part in conv.phase_parts(7, 6, KH, KW, s, p):
         grid[:, a, b][(slice(None), slice(None), *p_part)] = x[(slice(None), slice(None), *x_part)]
     x_pad = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)])
@@ -334,7 +339,7 @@ def test_phase_zeros_hold_each_phase_of_x_pad_and_a_zero_tail(rng):
             phase = x_pad[:, :, a::s, b::s]                  # (2, 3, <= HP, <= WG)
             np.testing.assert_array_equal(grid[:, a, b, :, :phase.shape[2], :phase.shape[3]], phase)
             assert not grid[:, a, b, :, phase.shape[2]:].any() and not grid[:, a, b, ..., phase.shape[3]:].any()
-    assert not phases[..., 3 * HP * WG:].any()               # the tail stays zero
+    assert not phases[..., 3 * 2 * HP * WG:].any()           # the tail stays zero
 
 
 def test_off_windows_are_exactly_the_positions_that_are_not_windows():
