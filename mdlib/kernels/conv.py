@@ -358,15 +358,16 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
 
 
 def conv2d_backward_math(dy, x, w, s, p):
-    """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, KH*KW*C),
-    cols = im2col(x):
+    """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, C*KH*KW)
+    and cols[n] = im2col(x)[n] (rows (c, u, v) both):
 
     Defined in Chapter 4.
     db = dy summed over n and the positions           (F,)
-    dw = sum over n of dy[n] @ cols[n]^T               (F, KH*KW*C) -> (F, C, KH, KW)
+    dw = sum over n of dy[n] @ cols[n]^T               (F, C*KH*KW) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)           (N, C, H, W)
-    One chunk of samples at a time, on conv2d_math's grid (grid_cols, rows (u, v, c)),
-    with products per sample (grid_products), dw as its transpose
+    It computes these on conv2d_math's grid instead (grid_cols and grid_col2im, rows
+    (u, v, c), w_mat's columns in that order), one chunk of samples at a time, with
+    products per sample (grid_products), dw as its transpose
     dw_mat_T = sum over n of cols[n] @ dy[n]^T: the same numbers whatever the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
