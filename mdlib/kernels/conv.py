@@ -159,22 +159,22 @@ def conv2d_math(x, w, b, s, p):
     (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
     so that for one kernel position the rows of all the chunk's channels and samples
     are one contiguous slice of x_pad or of one of its phases). The rows come in the
-    order (u, v, c), so w is flattened in that order too; the positions i >= OH or
-    j >= OW are not windows and are dropped. Each output entry is the same sum whatever
-    the chunking.
+    order (u, v, c), so w is flattened in that order too; the products take the grid's
+    first OH rows, and the positions j >= OW, which are not windows, are dropped. Each
+    output entry is the same sum whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
-    HP, WG = grid_width(H, s, p), grid_width(W, s, p)
+    WG = grid_width(W, s, p)
     # (F, KH*KW*C): w_mat, its columns in grid_cols's row order (u, v, c)
     w_mat = w.transpose(0, 2, 3, 1).reshape(F, KH * KW * C)
     y = np.empty((N, F, OH, OW), dtype=x.dtype)
     sample_bytes = grid_cols_bytes((C, H, W), KH, KW, s, p, x.itemsize)
     for chunk in batch_chunks(N, sample_bytes):
-        # (n, F, HP*WG): one product per sample, w_mat @ cols[:, n]
-        y_grid = w_mat @ sample_matrices(grid_cols(x[chunk], KH, KW, s, p), F)
+        # (n, F, OH*WG): one product per sample, w_mat @ cols[:, n], rows i < OH
+        y_grid = w_mat @ sample_matrices(grid_cols(x[chunk], KH, KW, s, p), F, OH * WG)
         # y[n, f] = y_grid[n, f] on the windows, + b[f] (added to the contiguous copy)
-        y[chunk] = y_grid.reshape(-1, F, HP, WG)[:, :, :OH, :OW]
+        y[chunk] = y_grid.reshape(-1, F, OH, WG)[..., :OW]
         y[chunk] += b[:, None, None]
         del y_grid                            # freed before the next chunk's matrix
     return y
@@ -197,16 +197,17 @@ def grid_cols_bytes(x_sample_shape, KH, KW, s, p, itemsize):
     return KH * KW * C * grid_width(H, s, p) * grid_width(W, s, p) * int(itemsize)
 
 
-def sample_matrices(cols, F):
-    """The samples' matrices of grid_cols's cols (KH*KW*C, n, HP*WG), as an array
-    (n, KH*KW*C, HP*WG): a view, or a copy when F == 1.
+def sample_matrices(cols, F, positions):
+    """The samples' matrices of grid_cols's cols (KH*KW*C, n, HP*WG), their first
+    `positions` columns (OH*WG: the grid rows i < OH, the only ones with windows), as an
+    array (n, KH*KW*C, positions): a view, or a copy when F == 1.
 
     Defined in Chapter 4. With one map, the products with them are matrix-vector
     products, and NumPy's BLAS sums those in an order that depends on the pitch of the
     matrix's rows (n*HP*WG in the view): the copy keeps each sample's numbers the same
     whatever the chunk's size n.
     """
-    cols_n = cols.transpose(1, 0, 2)
+    cols_n = cols.transpose(1, 0, 2)[:, :, :positions]
     return np.ascontiguousarray(cols_n) if F == 1 else cols_n
 
 
@@ -318,9 +319,10 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     dw_mat_T += cols[:, n] @ dy_grid[n]^T for each sample n in turn, and
     dx = grid_col2im(d_cols) with d_cols[:, n] = w_mat_T @ dy_grid[n].
 
-    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid (n, F, HP*WG) with zeros
-    on the positions that are not windows: those of cols are zeroed too when x holds
-    an inf or a NaN, and those of d_cols when w_mat_T does (inf * 0 is NaN).
+    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid's first OH rows
+    (n, F, OH*WG) with zeros on the positions j >= OW, which are not windows: those of
+    cols are zeroed too when x holds an inf or a NaN, and those of d_cols when w_mat_T
+    does (inf * 0 is NaN); d_cols's rows i >= OH are zeroed.
     dw_mat_T: (KH*KW*C, F), rows (u, v, c) as grid_cols's. Products per sample (one
     batched call), added to dw_mat_T in order: the same numbers whatever the chunking.
     d_cols is written over cols, which it no longer needs.
@@ -331,18 +333,19 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     if not np.isfinite(x).all():
         for part in off_windows(cols, OH, OW, HP, WG):
             part[...] = 0
-    # dy on the grid, positions first: dy_grid_T[n, (i, j), f]
-    dy_grid_T = np.zeros((n, HP, WG, F), dtype=dy.dtype)
-    dy_grid_T[:, :OH, :OW] = dy.transpose(0, 2, 3, 1)
-    dy_grid_T = dy_grid_T.reshape(n, HP * WG, F)
+    # dy on the grid's first OH rows, positions first: dy_grid_T[n, (i, j), f]
+    dy_grid_T = np.zeros((n, OH, WG, F), dtype=dy.dtype)
+    dy_grid_T[:, :, :OW] = dy.transpose(0, 2, 3, 1)
+    dy_grid_T = dy_grid_T.reshape(n, OH * WG, F)
     # (n, KH*KW*C, F): each sample's product, added to dw_mat_T in order
-    products = sample_matrices(cols, F) @ dy_grid_T
+    products = sample_matrices(cols, F, OH * WG) @ dy_grid_T
     for sample in range(n):
         dw_mat_T += products[sample]
-    dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, HP*WG)
+    dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, OH*WG)
     del products, dy_grid_T                      # freed before the next buffers
     d_cols = cols                                  # written over cols, sample by sample
-    np.matmul(w_mat_T, dy_grid, out=d_cols.transpose(1, 0, 2))
+    d_cols[..., OH * WG:] = 0                      # the grid rows i >= OH: no window
+    np.matmul(w_mat_T, dy_grid, out=d_cols.transpose(1, 0, 2)[:, :, :OH * WG])
     if not np.isfinite(w_mat_T).all():
         for part in off_windows(d_cols, OH, OW, HP, WG):
             part[...] = 0
