@@ -152,14 +152,15 @@ def conv2d(x, w, b=None, stride=1, padding=0):
 
 def conv2d_math(x, w, b, s, p):
     """Fast conv2d: for each sample, y[n] = w_mat @ cols[n] + b, with cols[n] the
-    sample's windows as columns (im2col) and w_mat = w as (F, KH*KW*C).
+    sample's windows as columns (im2col) and w_mat = w as (F, C*KH*KW), both in the
+    order (c, u, v).
 
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
     matrix stays within CHUNK_BYTES, on a grid of HP x WG positions per sample
     (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
     so that for one kernel position the rows of all the chunk's channels and samples
-    are one contiguous slice of x_pad or of one of its phases). The rows come in the
-    order (u, v, c), so w is flattened in that order too; the products take the grid's
+    are one contiguous slice of x_pad or of one of its phases). The grid's rows come in
+    the order (u, v, c), so w is flattened in that order too; the products take its
     first OH rows, and the positions j >= OW, which are not windows, are dropped. Each
     output entry is the same sum whatever the chunking.
     """
