@@ -159,7 +159,7 @@ def backprop_html(step):
         eq = (f"BP1: {d(L)} = ({aL} &minus; <i>{y}</i>) &#8857; "
               f"&sigma;&prime;({zL}){columns}")
         combined = pictures["a-y"] + symbol("&#8857;") + pictures["sigma_prime"]
-    combined += symbol("=") + labelled_matrix(d(l), delta)
+    result = symbol("=") + labelled_matrix(d(l), delta)
     # one sample: the loss J (BP3, BP4 of 2.3); a batch: the cost C, their mean (2.5)
     cost = "<i>C</i>" if batch else "<i>J</i>"
     dC_dW = f"&part;{cost}/&part;{sub_sup('W', l)}"
@@ -173,14 +173,24 @@ def backprop_html(step):
     else:
         mean = ""
         grads = f"BP4: {dC_dW} = {d(l)} {a_prev_T} &nbsp; BP3: {dC_db} = {d(l)}"
-    grad_pictures = ((symbol(mean.strip()) if batch else "")
-                     + labelled_matrix(d(l), delta) + symbol("&middot;")
-                     + labelled_matrix(a_prev_T, step["a_prev"].T) + symbol("=")
-                     + labelled_matrix(dC_dW, step["dW"]) + symbol("&nbsp;")
-                     + labelled_matrix(dC_db, step["db"]))
-    row = "<div style='overflow-x:auto;white-space:nowrap'>{}</div>".format
-    return panel(para(f"<b>Layer l = {l}</b> of L = {L}. {eq}"), row(combined),
-                 para(grads, "8px 0 4px"), row(grad_pictures))
+    product = ((symbol(mean.strip()) if batch else "")
+               + labelled_matrix(d(l), delta) + symbol("&middot;")
+               + labelled_matrix(a_prev_T, step["a_prev"].T))
+    dW = symbol("=") + labelled_matrix(dC_dW, step["dW"])
+    db = symbol("&nbsp;") + labelled_matrix(dC_db, step["db"])
+    return panel(para(f"<b>Layer l = {l}</b> of L = {L}. {eq}"),
+                 _wrapping_row(combined, result), para(grads, "8px 0 4px"),
+                 _wrapping_row(product, dW, db))
+
+
+def _wrapping_row(*groups):
+    """Pictures in groups that stay on one line each (a group wider than the screen
+    scrolls), the groups wrapping below one another on a narrow screen: the result
+    "= delta^l" is never left off-screen to the right of its product."""
+    cells = "".join("<div style='overflow-x:auto;white-space:nowrap;max-width:100%'>"
+                    f"{group}</div>" for group in groups)
+    return ("<div style='display:flex;flex-wrap:wrap;align-items:center'>"
+            f"{cells}</div>")
 
 
 # --- the stepper and the live widget ------------------------------------------------

@@ -397,8 +397,9 @@ def conv_forward_html(view):
                  f"the window rows {top} to {top + KH - 1}, columns {left} to "
                  f"{left + KW - 1} coloured, the cells that meet K for y[{i}, {j}]")
     return panel(
-        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> x[{i}&middot;{s} + u, "
-             f"{j}&middot;{s} + v] K<sub>uv</sub> = "
+        para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> "
+             f"x[{i}&middot;{s} + u &minus; {p}, {j}&middot;{s} + v &minus; {p}] "
+             f"K<sub>uv</sub> = "
              f"{sum_text} = <b>{number(view['value'], '.4g')}</b>"),
         captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=p,
                                             label=x_alt)),

@@ -1,10 +1,12 @@
 """Chapter 2: the backprop steps against an independent computation, the stepper, BackpropWidget."""
+from html.parser import HTMLParser
+
 import numpy as np
 import pytest
 
 import mdlib
-from mdlib.ui.backprop import (LOSS_NAMES, WIDGET_LOSSES, BackpropWidget, backprop_problem, backprop_stepper,
-                               backprop_steps)
+from mdlib.ui.backprop import (LOSS_NAMES, WIDGET_LOSSES, BackpropWidget, backprop_html, backprop_problem,
+                               backprop_stepper, backprop_steps)
 
 LOSSES = ["mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
 
@@ -93,3 +95,51 @@ def test_widget_controls_change_the_step():
                                                    "softmax_cross_entropy")}[2]
     np.testing.assert_array_equal(w.view["delta"], expected["delta"])
     assert not np.array_equal(before, w.view["delta"])
+
+
+class _WrapGroups(HTMLParser):
+    """The children of every row that wraps (a div styled flex-wrap: wrap), each child as
+    the text a reader sees in it (labels outside the SVG diagrams)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.rows, self.svg = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.svg += tag == "svg"
+        if tag != "div":
+            return
+        style = dict(attrs).get("style") or ""
+        parent = self.stack[-1] if self.stack else None
+        if parent == "wrap":
+            self.rows[-1].append("")
+        self.stack.append("wrap" if "flex-wrap:wrap" in style.replace(" ", "") else "div")
+        if self.stack[-1] == "wrap":
+            self.rows.append([])
+
+    def handle_endtag(self, tag):
+        self.svg -= tag == "svg"
+        if tag == "div":
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.svg and "wrap" in self.stack:
+            self.rows[-1][-1] += data
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_results_wrap_below_their_products_on_a_narrow_screen(batch):
+    """At 390 px a reader once saw "( … ) ⊙ σ′(z²) =" and nothing: the result δˡ and the
+    gradients sat off-screen in one unbreakable row. The product, "= δˡ", "= ∂J/∂Wˡ" and
+    ∂J/∂bˡ are groups of a row that wraps, each "=" starting the group of its result."""
+    rng = np.random.default_rng(5)
+    W, b, x, y = problem(rng, "mse", N=2 if batch else 1)
+    for step in backprop_steps(W, b, x, y, "mse"):
+        parser = _WrapGroups()
+        parser.feed(backprop_html(step))
+        groups = [["".join(g.split()) for g in row] for row in parser.rows]
+        delta, W_l, b_l = ("Δ" if batch else "δ"), f"W{step['l']}", f"b{step['l']}"
+        assert len(groups) == 2 and [len(row) for row in groups] == [2, 3], groups
+        assert "=" not in groups[0][0] and groups[0][1].startswith(f"={delta}{step['l']}")
+        assert groups[1][1].startswith("=∂") and W_l in groups[1][1]
+        assert b_l in groups[1][2] and "=" not in groups[1][0] + groups[1][2]

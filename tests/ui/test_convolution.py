@@ -1,4 +1,6 @@
 """Chapter 4: the convolution and pooling views against loops and mdlib's layers; steppers; widgets."""
+import re
+
 import numpy as np
 import pytest
 
@@ -6,7 +8,7 @@ import mdlib
 from mdlib.ui.svg import number
 from mdlib.ui.convolution import (CONV_EXAMPLES, FULL_CONV_EXAMPLES, ONE_BY_ONE_EXAMPLE, POOL_EXAMPLE,
                                   POOL_SIZE, WORKED_EXAMPLE, ConvWidget, PoolWidget, conv_backward_cell,
-                                  conv_cells, conv_forward_cell, conv_layer_shapes, conv_stepper, conv_view,
+                                  conv_cells, conv_forward_cell, conv_html, conv_layer_shapes, conv_stepper, conv_view,
                                   dilate, full_conv_cell, full_conv_html, full_conv_stepper, full_conv_view,
                                   pixel_dense_html, pixel_dense_stepper, pixel_dense_view, pool_route,
                                   pool_stepper, pool_view)
@@ -328,3 +330,28 @@ def test_pool_selection_is_clamped_into_the_smaller_output(same):
     assert (w.view["i"], w.view["j"]) == (1, 0)
     w.mode.value = "avg"
     assert same(w.view, pool_view("avg", 2, 1, 0))
+
+
+@pytest.mark.parametrize("example", list(CONV_EXAMPLES))
+def test_conv_captions_index_x_itself_forward_and_backward(example, text):
+    """Both modes' captions index the input x, not x_pad: the forward caption's
+    x[i·s + u − p, j·s + v − p] is, for every term it prints, the x entry that the term
+    multiplies (0 in the padding), with the backward caption's i·s + u − p (a reader
+    once found the forward caption indexing x_pad while calling it x)."""
+    e = CONV_EXAMPLES[example]
+    x, s, p = e["x"], e["stride"], e["padding"]
+    forward = re.compile(r"x\[(\d+)·(\d+) \+ u − (\d+), (\d+)·(\d+) \+ v − (\d+)\]")
+    backward = re.compile(r"over i·(\d+) \+ u − (\d+) = \d+, j·(\d+) \+ v − (\d+) = \d+")
+    for n in range(int(np.prod(conv_cells(example, "forward")))):
+        view = conv_view(example, "forward", n)
+        found = forward.search(text(conv_html(view)))
+        assert found, text(conv_html(view))
+        i, s1, p1, j, s2, p2 = map(int, found.groups())
+        assert (i, j, s1, s2, p1, p2) == (view["i"], view["j"], s, s, p, p)
+        for u, v, xv, _ in view["terms"]:
+            r, c = i * s1 + u - p1, j * s2 + v - p2
+            inside = 0 <= r < x.shape[0] and 0 <= c < x.shape[1]
+            assert xv == (x[r, c] if inside else 0.0), (n, u, v)
+    for n in range(x.size):
+        found = backward.search(text(conv_html(conv_view(example, "backward", n))))
+        assert found and tuple(map(int, found.groups())) == (s, p, s, p)
