@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.architecture.test_markdown_tables import SOURCES
+from test_markdown_tables import SOURCES  # the table test's list of Markdown sources
 
 TEXT_WITH_ESCAPE = re.compile(r"\\text\{[^{}]*\\_[^{}]*\}")
 LIST_MARKER = re.compile(r"^([-+*]|\d+\.)\s")
