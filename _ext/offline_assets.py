@@ -39,6 +39,12 @@
 - Pages with math also get _ext/assets/mdlib-mathjax.js, before MathJax starts: MathJax's lazy
   first pass no longer measures every formula's surroundings (which laid out the whole page)
   nor builds assistive MathML for every empty marker; a formula gets both when it is typeset.
+  Its first batch is the formulas on the screen, typeset at once (not when the browser is
+  next idle), and those within MathJax's margin below the screen follow. MathJax looks for
+  TeX in the formulas' own elements only (MATHJAX_ELEMENTS), and the MathJax files every such
+  page runs carry V8's compile hint (COMPILE_HINT): compiled off the main thread as they load.
+- Pictures held in the page (<img src="data:...">, the steppers' SVGs, which their scripts
+  turn into inline SVG) load lazily: the parser no longer builds each as an SVG document.
 - Tables without empty header cells (axe-core's empty-table-header): a Markdown table's
   empty corner header (`| | formula |`) is written as a data cell, and a header row with
   no text at all (`| | |`, a table that has no header) is left out.
@@ -72,6 +78,8 @@ MATHJAX_PRELOAD = ["core.js"] + [f"{c}.js" for c in MATHJAX_LOAD] + ["output/cht
 # 150 ms on a busy machine, and up to 2.5 s under a load average of 20). Preloaded, they are
 # there when the formulas are.
 MATHJAX_FONTS = ["MathJax_Zero", "MathJax_Main-Regular", "MathJax_Math-Italic"]
+# Where MathJax looks for TeX (its startup.elements).
+MATHJAX_ELEMENTS = [".math"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
 
@@ -123,15 +131,41 @@ def empty_header_cells(html):
     return re.sub(_EMPTY_TH, '<td class="head"></td>', _EMPTY_HEAD.sub("", html))
 
 
+_DATA_IMG = re.compile(r"""<img\b(?![^>]*\sloading=)(?=[^>]*\ssrc=["']data:)""")
+
+
+def lazy_data_images(html):
+    """An image held in the page itself (src="data:...": the steppers' SVG pictures,
+    mdlib.ui.svg.svg_as_img, which the steppers' scripts turn into inline SVG as the page is
+    parsed) is loaded when it comes near the screen (loading="lazy"), not as the parser meets
+    it: Chromium built each SVG image as a document of its own, and chapter 4's 34 took, traced,
+    120-150 ms of the main thread's 700-800 ms before the DOM was ready. An image fetched from
+    a file is left as it is (its bytes count in the page's budget as loaded)."""
+    return _DATA_IMG.sub('<img loading="lazy"', html)
+
+
 def accessible_tables(app, pagename, templatename, context, doctree):
     if "body" in context:
-        context["body"] = empty_header_cells(context["body"])
+        context["body"] = lazy_data_images(empty_header_cells(context["body"]))
 
 
 def check_mathjax(app, config):
     mathjax_source()
     config.mathjax_path = "mathjax/" + MATHJAX_ENTRY
-    config.mathjax3_config = {**(config.mathjax3_config or {}), "loader": {"load": MATHJAX_LOAD}}
+    mj = dict(config.mathjax3_config or {})
+    # MathJax looks for TeX only inside the formulas' own elements (span.math and div.math, as
+    # myst writes every formula, SymPy's LaTeX output included), not in every text node of the
+    # page: a chapter's code, tables and explorables hold none.
+    mj["startup"] = {**mj.get("startup", {}), "elements": MATHJAX_ELEMENTS}
+    config.mathjax3_config = {**mj, "loader": {"load": MATHJAX_LOAD}}
+
+
+# V8's explicit compile hint (Chromium 136 and later; a comment to other browsers): every
+# function of the file is compiled as the file streams in, off the main thread. Without it the
+# parts of MathJax that every page with math runs are compiled on the main thread, one function
+# at a time as MathJax first calls it, between DOMContentLoaded and the first formula typeset
+# (chapter 4, traced: about 60 of 85 ms of evaluating MathJax's scripts went).
+COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
 
 
 def copy_mathjax(app, exception):
@@ -143,6 +177,11 @@ def copy_mathjax(app, exception):
             else:
                 (out / part).parent.mkdir(parents=True, exist_ok=True)
                 copy_asset(str(root / part), str((out / part).parent))
+        for part in [MATHJAX_ENTRY] + MATHJAX_PRELOAD:
+            js = out / part
+            text = js.read_text(encoding="utf-8")
+            if not text.startswith(COMPILE_HINT):
+                js.write_text(COMPILE_HINT + text, encoding="utf-8")
 
 
 def light_scripts(app, pagename, templatename, context, doctree):

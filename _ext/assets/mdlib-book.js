@@ -19,8 +19,11 @@
    of the page is checked if anything changed since the last time, so that the focus never
    skips a box that scrolls. */
 (function () {
+  // A display formula's own box (MathJax gives it overflow auto); an inline formula's never
+  // scrolls (its span.math does): a chapter's thousand inline formulas are not watched.
   var BOOK = [".bd-article div.math", ".bd-article div.output.text_latex", ".bd-article p",
-              ".bd-article dd", ".bd-article span.math", ".bd-article mjx-container",
+              ".bd-article dd", ".bd-article span.math",
+              ".bd-article mjx-container[display='true']",
               // A picture's own scroll box (mdlib.ui: a row of heatmaps).
               ".bd-article [style*='overflow-x:auto']",
               ".bd-article [style*='overflow-x: auto']"].join(", ");
@@ -57,7 +60,9 @@
     });
   }
   function watch(node) {
-    if (node.nodeType !== 1) return;
+    // An inline formula (MathJax adds each on its own) holds no box.
+    if (node.nodeType !== 1 || (node.nodeName === "MJX-CONTAINER"
+                                && node.getAttribute("display") !== "true")) return;
     if (node.matches(ALL)) observer.observe(node);
     Array.prototype.forEach.call(node.querySelectorAll(ALL), function (el) {
       observer.observe(el);

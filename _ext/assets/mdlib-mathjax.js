@@ -12,7 +12,15 @@
    Here the first pass leaves both to the formulas MathJax typesets: a formula is measured when
    it comes near the screen (or when lazyTypesetAll typesets the rest, for print), as MathJax 4
    does. What a typeset formula looks like does not change: its metrics are measured in its
-   own place, as before, just later. */
+   own place, as before, just later.
+
+   Its first batch is the formulas on the screen, typeset at once. MathJax watches every marker
+   with one IntersectionObserver whose margin (lazyMargin, 200 px) reaches below the screen, and
+   typesets what it reports when the browser is next idle (requestIdleCallback), which on a
+   page still loading comes late. Here the markers are first watched with no margin and the
+   first report is typeset straight away; then they are watched with MathJax's margin as
+   before, so that the formulas just below the screen follow in the next batch and, while the
+   reader scrolls, are typeset before they come into view. */
 (function () {
   "use strict";
   var config = window.MathJax = window.MathJax || {};
@@ -25,6 +33,41 @@
       // Without IntersectionObserver, ui/lazy leaves the document class alone: so do we.
       if (!Lazy.prototype.lazyTypesetAll) return handler;
       handler.documentClass = class extends Lazy {
+        constructor(...args) {
+          super(...args);
+          // Watched with no margin until the first report (and the batch it starts) is done.
+          this.mdlibMargin = this.lazyObserver;
+          this.lazyObserver = new IntersectionObserver(this.lazyObserve.bind(this),
+                                                       {rootMargin: "0px"});
+          this.mdlibFirst = true;
+          var whenIdle = this.lazyProcessSet;
+          this.lazyProcessSet = function () {
+            if (!this.mdlibFirst) return whenIdle();
+            // The first report's formulas: once the report has been read (a microtask), not
+            // when the browser is idle; then the margin.
+            var swap = this.mdlibWatchWithMargin.bind(this);
+            Promise.resolve().then(function () {
+              this.lazyHandleSet();
+              this.lazyPromise.then(swap, swap);
+            }.bind(this));
+          };
+        }
+        lazyObserve(entries) {
+          super.lazyObserve(entries);
+          if (!this.mdlibFirst) return;
+          this.mdlibFirst = false;
+          if (!this.lazyIdle) this.mdlibWatchWithMargin();    // nothing on the screen
+        }
+        // Every marker still waiting, watched with MathJax's margin from now on.
+        mdlibWatchWithMargin() {
+          var first = this.lazyObserver;
+          if (first === this.mdlibMargin) return;
+          this.lazyObserver = this.mdlibMargin;
+          first.disconnect();
+          for (var math of this.math) {
+            if (math.lazyTypeset && math.lazyMarker) this.lazyObserver.observe(math.lazyMarker);
+          }
+        }
         // A formula still waiting for the screen is marked as measured, and remembered as not.
         getMetrics() {
           if (!this.processed.isSet("getMetrics")) {

@@ -21,6 +21,11 @@
     document.querySelectorAll("details.sd-dropdown, details.hide").forEach(function (d) {
       if (!d.open) { d.open = true; opened.push(d); }
     });
+    // A picture held in the page loads when it nears the screen (loading="lazy",
+    // _ext/offline_assets.py); on paper every one is shown.
+    document.querySelectorAll('img[loading="lazy"]').forEach(function (img) {
+      img.loading = "eager";
+    });
   }
   function restore() {
     document.querySelectorAll(".mdlib-print-strip").forEach(function (s) {

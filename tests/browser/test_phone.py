@@ -79,9 +79,21 @@ UNCUED = """() => {
 }"""
 
 # Every figure's image: its source, the width it is drawn at and its own width.
-FIGURE_IMAGES = """() => Array.from(document.querySelectorAll('article figure img')).map(img => ({
-    src: img.getAttribute('src'), shown: img.getBoundingClientRect().width,
-    natural: img.naturalWidth, id: (img.closest('figure') || {}).id || ''}))"""
+# A picture held in the page (data: URL) loads as it nears the screen (loading="lazy",
+# _ext/offline_assets.py): one not loaded yet is loaded now (as for print), and waited for.
+FIGURE_IMAGES = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('article figure img')) {
+    if (img.loading === 'lazy' && !img.naturalWidth) {
+      img.loading = 'eager';
+      await Promise.race([img.decode().catch(() => null),
+                          new Promise(r => setTimeout(r, 5000))]);
+    }
+    out.push({src: img.getAttribute('src'), shown: img.getBoundingClientRect().width,
+              natural: img.naturalWidth, id: (img.closest('figure') || {}).id || ''});
+  }
+  return out;
+}"""
 PNGS_OUTSIDE_FIGURES = """() => Array.from(document.querySelectorAll('article img'))
     .filter(img => /\\.png$/.test(img.getAttribute('src') || '') && !img.closest('figure'))
     .map(img => img.getAttribute('src'))"""

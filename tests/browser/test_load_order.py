@@ -1,0 +1,130 @@
+"""What a page does first as it loads (_ext/assets/mdlib-mathjax.js, _ext/offline_assets.py),
+and that nothing is lost by it. Orders and states only: no time is asserted.
+
+- MathJax's first lazy batch is the formulas on the screen; those just below it (within
+  MathJax's 200 px margin) are typeset in a later batch, and are typeset: a browser window
+  1280 x 900 at the top of the page, every formula in the margin was first seen typeset after
+  every formula on the screen had been, and before the reader scrolled. With MathJax's own
+  single observer both came in one batch (the margin ones no later than the screen's); with
+  no margin at all those below the screen would still be waiting.
+- MathJax looks for TeX only in the formulas' elements (startup.elements): every .math element
+  of the page is typeset once lazyTypesetAll has run, and nothing outside them is.
+- A picture held in the page (an <img> with a data: URL, the steppers' SVG frames) is loaded
+  lazily (chapter 2's one far down the page is not loaded as the page loads), and every one of
+  them, the print strips' copies included, is loaded once window.mdlibPrint.prepare() has
+  run, as tools/pdf.py runs it before printing.
+"""
+import re
+
+import pytest
+
+from test_offline import PAGES, SITE, base_url, browser  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+# Runs before the page's scripts: the first time each MathJax container is seen holding typeset
+# math (a MutationObserver's callback, once per batch of changes), as a batch number.
+BATCHES = """document.addEventListener('DOMContentLoaded', () => {
+  window.__batch = 0;
+  const note = c => {
+    if (c.__batch === undefined && c.firstElementChild && !c.querySelector('mjx-lazy')) {
+      c.__batch = window.__batch;
+    }
+  };
+  new MutationObserver(records => {
+    window.__batch += 1;
+    for (const r of records) {
+      const around = r.target.nodeType === 1 ? r.target.closest('mjx-container') : null;
+      if (around) note(around);
+      for (const n of r.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        if (n.nodeName === 'MJX-CONTAINER') note(n);
+        if (n.firstElementChild) for (const c of n.querySelectorAll('mjx-container')) note(c);
+      }
+    }
+  }).observe(document.body, {subtree: true, childList: true});
+});"""
+
+# [batches of the formulas on the screen], [batches of those in the 200 px below it, null if
+# still waiting]; formulas in sections the browser skips are neither.
+SCREEN_AND_MARGIN = """() => {
+  const screen = [], margin = [];
+  for (const c of document.querySelectorAll('mjx-container')) {
+    if (!c.checkVisibility({contentVisibilityAuto: true})) continue;
+    const r = c.getBoundingClientRect();
+    if (r.bottom <= 0 || r.right < 0 || r.left > innerWidth || r.height === 0) continue;
+    if (r.top < innerHeight) screen.push(c.__batch ?? null);
+    else if (r.top < innerHeight + 200) margin.push(c.__batch ?? null);
+  }
+  return [screen, margin];
+}"""
+
+STARTED = ("() => MathJax.startup.promise.then(() => new Promise(r => setTimeout(r, 1500)))"
+           ".then(() => true)")
+
+
+@pytest.mark.parametrize("page_path", ["book/01_notation.html", "book/03_two_layer_shapes.html"])
+def test_the_screen_is_typeset_first_then_the_margin(browser, base_url, page_path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(BATCHES)
+    page.goto(base_url + page_path, wait_until="load")
+    page.evaluate(STARTED)
+    screen, margin = page.evaluate(SCREEN_AND_MARGIN)
+    margin_option = page.evaluate("() => MathJax.startup.document.lazyObserver.rootMargin")
+    context.close()
+    print(page_path, "screen", screen, "margin", margin, margin_option)
+    assert screen and margin, f"{page_path}: needs formulas on the screen and just below it"
+    assert None not in screen, f"{page_path}: formulas on the screen left waiting: {screen}"
+    assert None not in margin, f"{page_path}: formulas within 200 px below the screen left " \
+                               f"waiting: {margin}"
+    assert min(margin) > max(screen), \
+        f"{page_path}: formulas below the screen typeset with the screen's: {screen} {margin}"
+    assert margin_option.split()[2] == "200px", margin_option
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("book/")])
+def test_tex_is_looked_for_in_the_formulas_only(browser, base_url, page_path):  # noqa: F811
+    page = browser.new_page()
+    page.goto(base_url + page_path, wait_until="load")
+    found = page.evaluate("""() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
+        ? MathJax.startup.promise.then(() => MathJax.startup.document.lazyTypesetAll())
+          .then(() => [MathJax.config.startup.elements,
+                       document.querySelectorAll('.math').length,
+                       Array.from(document.querySelectorAll('.math')).filter(
+                           e => !e.closest('mjx-container') && !e.querySelector('mjx-math')).length,
+                       Array.from(document.querySelectorAll('mjx-container')).filter(
+                           c => !c.closest('.math')).length])
+        : null""")
+    page.close()
+    if found is None:
+        pytest.skip(f"{page_path} loads no MathJax")
+    elements, formulas, untypeset, outside = found
+    assert elements == [".math"], elements
+    assert formulas > 0 and untypeset == 0, found
+    assert outside == 0, found
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.startswith("book/")])
+def test_pictures_in_the_page_are_lazy(page_path):
+    html = (SITE / page_path).read_text(encoding="utf-8")
+    pictures = re.findall(r"<img\b[^>]*\ssrc=['\"]data:", html)
+    assert all(re.search(r"\sloading=\"lazy\"", p) for p in pictures), \
+        f"{page_path}: {sum('loading=' not in p for p in pictures)} of {len(pictures)} not lazy"
+
+
+def test_a_picture_far_down_loads_only_for_print(browser, base_url):  # noqa: F811
+    """Chapter 2's one picture left as an <img> (the others become inline SVG as the steppers'
+    scripts run, mdlib.ui.svg) is about 23,000 px down the page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "book/02_backprop.html", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    query = """() => Array.from(document.querySelectorAll('img'))
+        .filter(i => i.getAttribute('src').startsWith('data:'))
+        .map(i => [i.loading, i.naturalWidth > 0])"""
+    loaded = page.evaluate(query)
+    page.evaluate("() => (window.mdlibPrint.prepare(), true)")
+    printed = page.evaluate(query)
+    page.close()
+    assert loaded and all(how == "lazy" and not shown for how, shown in loaded), loaded
+    assert printed and all(shown for _, shown in printed), printed
