@@ -342,8 +342,11 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     products = sample_matrices(cols, F, OH * WG) @ dy_grid_T
     for sample in range(n):
         dw_mat_T += products[sample]
-    dy_grid = np.ascontiguousarray(dy_grid_T.transpose(0, 2, 1))    # (n, F, OH*WG)
     del products, dy_grid_T                      # freed before the next buffers
+    # and maps first: dy_grid[n, f, (i, j)], copied from dy (cheaper than transposing)
+    dy_grid = np.zeros((n, F, OH, WG), dtype=dy.dtype)
+    dy_grid[..., :OW] = dy
+    dy_grid = dy_grid.reshape(n, F, OH * WG)
     d_cols = cols                                  # written over cols, sample by sample
     d_cols[..., OH * WG:] = 0                      # the grid rows i >= OH: no window
     np.matmul(w_mat_T, dy_grid, out=d_cols.transpose(1, 0, 2)[:, :, :OH * WG])
