@@ -152,17 +152,18 @@ def conv2d(x, w, b=None, stride=1, padding=0):
 
 def conv2d_math(x, w, b, s, p):
     """Fast conv2d: for each sample, y[n] = w_mat @ cols[n] + b, with cols[n] the
-    sample's windows as columns (im2col) and w_mat = w as (F, C*KH*KW), both in the
-    order (c, u, v).
+    sample's windows as columns (im2col) and w_mat = w as (F, C*KH*KW), w_mat's columns
+    and cols[n]'s rows both in the order (c, u, v).
 
     Defined in Chapter 4. It runs one chunk of samples at a time, so that the window
     matrix stays within CHUNK_BYTES, on a grid of HP x WG positions per sample
     (grid_cols: the size of x_pad, or of its phases x_pad[a::s, b::s] with stride s,
     so that for one kernel position the rows of all the chunk's channels and samples
-    are one contiguous slice of x_pad or of one of its phases). The grid's rows come in
-    the order (u, v, c), so w is flattened in that order too; the products take its
-    first OH rows, and the positions j >= OW, which are not windows, are dropped. Each
-    output entry is the same sum whatever the chunking.
+    are one contiguous slice of x_pad or of one of its phases). The rows of grid_cols's
+    matrix come in the order (u, v, c), so the code's w_mat is w flattened in that
+    order, (F, KH*KW*C). The products take the positions of the grid rows i < OH (each
+    sample's first OH*WG columns), and the positions j >= OW, which are not windows,
+    are dropped. Each output entry is the same sum whatever the chunking.
     """
     (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
     OH, OW = output_size(H, W, KH, KW, s, p)
@@ -172,7 +173,7 @@ def conv2d_math(x, w, b, s, p):
     y = np.empty((N, F, OH, OW), dtype=x.dtype)
     sample_bytes = grid_cols_bytes((C, H, W), KH, KW, s, p, x.itemsize)
     for chunk in batch_chunks(N, sample_bytes):
-        # (n, F, OH*WG): one product per sample, w_mat @ cols[:, n], rows i < OH
+        # (n, F, OH*WG): one product per sample, w_mat @ cols[:, n, :OH*WG]
         y_grid = w_mat @ sample_matrices(grid_cols(x[chunk], KH, KW, s, p), F, OH * WG)
         # y[n, f] = y_grid[n, f] on the windows, + b[f] (added to the contiguous copy)
         y[chunk] = y_grid.reshape(-1, F, OH, WG)[..., :OW]
@@ -316,17 +317,17 @@ def off_windows(grid_array, OH, OW, HP, WG):
 
 
 def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
-    """With cols = grid_cols(x) and dy on its grid:
-    dw_mat_T += cols[:, n] @ dy_grid[n]^T for each sample n in turn, and
-    dx = grid_col2im(d_cols) with d_cols[:, n] = w_mat_T @ dy_grid[n].
+    """With cols = grid_cols(x) and dy on the positions of its grid rows i < OH:
+    dw_mat_T += cols[:, n, :OH*WG] @ dy_grid[n]^T for each sample n in turn, and
+    dx = grid_col2im(d_cols) with d_cols[:, n, :OH*WG] = w_mat_T @ dy_grid[n], its
+    other positions 0.
 
-    Defined in Chapter 4. dy: (n, F, OH, OW), put on the grid's first OH rows
-    (n, F, OH*WG) with zeros on the positions j >= OW, which are not windows: those of
+    Defined in Chapter 4. dy: (n, F, OH, OW), put on those positions as dy_grid
+    (n, F, OH*WG), with zeros on the positions j >= OW, which are not windows: those of
     cols are zeroed too when x holds an inf or a NaN, and those of d_cols when w_mat_T
-    does (inf * 0 is NaN); d_cols's rows i >= OH are zeroed.
-    dw_mat_T: (KH*KW*C, F), rows (u, v, c) as grid_cols's. Products per sample (one
-    batched call), added to dw_mat_T in order: the same numbers whatever the chunking.
-    d_cols is written over cols, which it no longer needs.
+    does (inf * 0 is NaN). dw_mat_T: (KH*KW*C, F), rows (u, v, c) as grid_cols's.
+    Products per sample (one batched call), added to dw_mat_T in order: the same numbers
+    whatever the chunking. d_cols is written over cols, which it no longer needs.
     """
     (n, F, OH, OW), (H, W) = dy.shape, x.shape[2:]
     HP, WG = grid_width(H, s, p), grid_width(W, s, p)
@@ -348,7 +349,7 @@ def grid_products(dw_mat_T, dy, x, w_mat_T, KH, KW, s, p, dx):
     dy_grid[..., :OW] = dy
     dy_grid = dy_grid.reshape(n, F, OH * WG)
     d_cols = cols                                  # written over cols, sample by sample
-    d_cols[..., OH * WG:] = 0                      # the grid rows i >= OH: no window
+    d_cols[..., OH * WG:] = 0                      # positions of grid rows i >= OH
     np.matmul(w_mat_T, dy_grid, out=d_cols.transpose(1, 0, 2)[:, :, :OH * WG])
     if not np.isfinite(w_mat_T).all():
         for part in off_windows(d_cols, OH, OW, HP, WG):
@@ -366,16 +367,16 @@ def conv2d_backward(dy, x, w, stride=1, padding=0):
 
 def conv2d_backward_math(dy, x, w, s, p):
     """Fast backward of conv2d. With dy[n] as (F, OH*OW), w_mat = w as (F, C*KH*KW)
-    and cols[n] = im2col(x)[n] (rows (c, u, v) both):
-
-    Defined in Chapter 4.
+    and cols[n] = im2col(x)[n] (w_mat's columns and cols[n]'s rows both (c, u, v)):
     db = dy summed over n and the positions           (F,)
     dw = sum over n of dy[n] @ cols[n]^T               (F, C*KH*KW) -> (F, C, KH, KW)
     dx = col2im(w_mat^T @ dy[n] for every n)           (N, C, H, W)
-    It computes these on conv2d_math's grid instead (grid_cols and grid_col2im, rows
-    (u, v, c), w_mat's columns in that order), one chunk of samples at a time, with
-    products per sample (grid_products), dw as its transpose
-    dw_mat_T = sum over n of cols[n] @ dy[n]^T: the same numbers whatever the chunking.
+
+    Defined in Chapter 4. It computes the same sums on conv2d_math's grid (grid_cols
+    and grid_col2im, rows (u, v, c), the code's w_mat_T in that order), one chunk of
+    samples at a time, with products per sample (grid_products): dw as its transpose
+    dw_mat_T (KH*KW*C, F), summed over the samples in order, the same numbers whatever
+    the chunking.
     """
     (N, F, OH, OW), (C, KH, KW) = dy.shape, w.shape[1:]
     db = dy.sum(axis=(0, 2, 3))
@@ -385,7 +386,7 @@ def conv2d_backward_math(dy, x, w, s, p):
     dx = np.empty(x.shape, dtype=dy.dtype)
     sample_bytes = grid_cols_bytes(x.shape[1:], KH, KW, s, p, x.itemsize)
     for chunk in batch_chunks(N, sample_bytes):
-        # dw_mat_T += cols[n] @ dy[n]^T; dx[n] = col2im(w_mat^T @ dy[n]), on the grid
+        # on the grid: dw_mat_T += each sample's dw^T; dx[n] = col2im(w_mat^T @ dy[n])
         grid_products(dw_mat_T, dy[chunk], x[chunk], w_mat_T, KH, KW, s, p, dx[chunk])
     dw = dw_mat_T.reshape(KH, KW, C, F).transpose(3, 2, 0, 1)          # (F, C, KH, KW)
     return dx, np.ascontiguousarray(dw), db
