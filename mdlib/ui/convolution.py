@@ -382,6 +382,11 @@ def _product(a, b):
     return f"{factor(a)} &times; {factor(b)}"
 
 
+def _x_index(i, s, p, u):
+    """i·s + u − p, an index of x itself (no "− 0" without padding)."""
+    return f"{i}&middot;{s} + {u}" + (f" &minus; {p}" if p else "")
+
+
 def conv_forward_html(view):
     """Defined in Chapter 4. Forward mode of the convolution stepper: the window of x
     that meets K, and y[i, j]."""
@@ -396,11 +401,14 @@ def conv_forward_html(view):
     x_alt = _alt(x_name, view["x_padded"],
                  f"the window rows {top} to {top + KH - 1}, columns {left} to "
                  f"{left + KW - 1} coloured, the cells that meet K for y[{i}, {j}]")
+    H, W = view["x_padded"].shape[0] - 2 * p, view["x_padded"].shape[1] - 2 * p
+    outside = (f" (x is 0 outside its {H} &times; {W} cells: the grey padding)"
+               if p else "")
     return panel(
         para(f"Forward: y[{i}, {j}] = &Sigma;<sub>u,v</sub> "
-             f"x[{i}&middot;{s} + u &minus; {p}, {j}&middot;{s} + v &minus; {p}] "
+             f"x[{_x_index(i, s, p, 'u')}, {_x_index(j, s, p, 'v')}] "
              f"K<sub>uv</sub> = "
-             f"{sum_text} = <b>{number(view['value'], '.4g')}</b>"),
+             f"{sum_text} = <b>{number(view['value'], '.4g')}</b>{outside}"),
         captioned(f"input x{pad}", grid_svg(view["x_padded"], window, offset=p,
                                             label=x_alt)),
         captioned("kernel K", grid_svg(view["k"], kernel, label=_alt(
@@ -423,8 +431,8 @@ def conv_backward_html(view):
     target = f"{_DJ_DX}[{r}, {c}]"
     return panel(
         para(f"Backward: {_DJ_DX_HTML}[{r}, {c}] = &Sigma; &delta;[i, j] "
-             f"K<sub>uv</sub> over i&middot;{s} + u &minus; {p} = {r}, "
-             f"j&middot;{s} + v &minus; {p} = {c}: {sum_text} = "
+             f"K<sub>uv</sub> over {_x_index('i', s, p, 'u')} = {r}, "
+             f"{_x_index('j', s, p, 'v')} = {c}: {sum_text} = "
              f"<b>{number(view['value'], '.4g')}</b> (pairs share a colour)"),
         captioned("upstream &delta;",
                   grid_svg(view["dy"], dy_fill, label=_alt(

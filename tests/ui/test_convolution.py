@@ -340,18 +340,23 @@ def test_conv_captions_index_x_itself_forward_and_backward(example, text):
     once found the forward caption indexing x_pad while calling it x)."""
     e = CONV_EXAMPLES[example]
     x, s, p = e["x"], e["stride"], e["padding"]
-    forward = re.compile(r"x\[(\d+)·(\d+) \+ u − (\d+), (\d+)·(\d+) \+ v − (\d+)\]")
-    backward = re.compile(r"over i·(\d+) \+ u − (\d+) = \d+, j·(\d+) \+ v − (\d+) = \d+")
+    # "− p" only with padding (never "− 0"), and then a word on x being 0 outside
+    forward = re.compile(r"x\[(\d+)·(\d+) \+ u(?: − (\d+))?, (\d+)·(\d+) \+ v(?: − (\d+))?\]")
+    backward = re.compile(r"over i·(\d+) \+ u(?: − (\d+))? = \d+, j·(\d+) \+ v(?: − (\d+))? = \d+")
     for n in range(int(np.prod(conv_cells(example, "forward")))):
         view = conv_view(example, "forward", n)
-        found = forward.search(text(conv_html(view)))
-        assert found, text(conv_html(view))
-        i, s1, p1, j, s2, p2 = map(int, found.groups())
+        caption = text(conv_html(view))
+        found = forward.search(caption)
+        assert found, caption
+        assert "− 0" not in caption and ("is 0 outside its" in caption) == (p > 0), caption
+        i, s1, p1, j, s2, p2 = (int(g or 0) for g in found.groups())
         assert (i, j, s1, s2, p1, p2) == (view["i"], view["j"], s, s, p, p)
         for u, v, xv, _ in view["terms"]:
             r, c = i * s1 + u - p1, j * s2 + v - p2
             inside = 0 <= r < x.shape[0] and 0 <= c < x.shape[1]
             assert xv == (x[r, c] if inside else 0.0), (n, u, v)
     for n in range(x.size):
-        found = backward.search(text(conv_html(conv_view(example, "backward", n))))
-        assert found and tuple(map(int, found.groups())) == (s, p, s, p)
+        caption = text(conv_html(conv_view(example, "backward", n)))
+        found = backward.search(caption)
+        assert found and tuple(int(g or 0) for g in found.groups()) == (s, p, s, p), caption
+        assert "− 0" not in caption
