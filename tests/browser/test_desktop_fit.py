@@ -1,0 +1,73 @@
+"""At a desktop's 1440 x 900 (Chromium) nothing in a chapter's main content needs a sideways
+scroll: every code cell, output and listing (88 characters, also inside an exercise's
+collapsible solution), display formula, inline formula and table fits the text column.
+
+A phone may scroll a wide formula or table inside its box (test_phone.py); on a desktop that
+scroll hides the end of an assert or a table's last column behind a cue most readers never
+try. Per page, with every formula typeset and every collapsible box opened: no element of
+the main content whose overflow-x is auto or scroll is wider inside than its box (an inline
+formula may overhang by one pixel of rounding).
+"""
+import pytest
+
+from test_offline import CHROMIUM, FLAGS, PAGES, base_url  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 1440, 900
+
+SCROLLING = """() => {
+    const main = document.querySelector('#main-content') || document.body;
+    const out = [];
+    for (const el of main.querySelectorAll('*')) {
+        if (el.closest('mjx-assistive-mml')) continue;
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        if (!/^(auto|scroll)$/.test(getComputedStyle(el).overflowX)) continue;
+        // An inline formula's last italic glyph may overhang its box by a pixel (the
+        // layout rounds; its 1 px scroll shows no cue); any other box must fit exactly:
+        // a table 1 px too wide already fades its last column out.
+        const slack = el.matches('span.math') ? 1 : 0;
+        if (el.scrollWidth <= el.clientWidth + slack) continue;
+        const section = el.closest('section');
+        const heading = section && section.querySelector('h1, h2, h3');
+        out.push({tag: el.tagName.toLowerCase() + '.' + el.className,
+                  scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
+                  under: heading ? heading.textContent.trim().slice(0, 50) : '',
+                  text: el.textContent.trim().slice(0, 60)});
+    }
+    return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def desktop():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = b.new_context(viewport={"width": WIDTH, "height": HEIGHT},
+                                device_scale_factor=1)
+        yield context
+        context.close()
+        b.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_nothing_scrolls_sideways_at_1440px(desktop, base_url, page_path):  # noqa: F811
+    page = desktop.new_page()
+    page.goto(base_url + page_path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+                  "? MathJax.startup.promise.then(() => true) : true")
+    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
+                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.wait_for_timeout(100)
+    out = page.evaluate(SCROLLING)
+    boxes = page.evaluate("() => document.querySelectorAll('#main-content pre').length")
+    page.close()
+    print(f"{page_path}: {boxes} code boxes, {len(out)} boxes scroll sideways at {WIDTH}px")
+    assert boxes or not page_path.startswith("book/0"), "a chapter without code: wrong page?"
+    assert not out, (f"{page_path}: {len(out)} boxes scroll sideways at {WIDTH} px: "
+                     + "; ".join(f"{o['tag'][:40]} {o['scrollWidth']} > {o['clientWidth']} "
+                                 f"under '{o['under']}': {o['text']!r}" for o in out[:6]))
