@@ -43,6 +43,8 @@
   next idle), and those within MathJax's margin below the screen follow. MathJax looks for
   TeX in the formulas' own elements only (MATHJAX_ELEMENTS), and the MathJax files every such
   page runs carry V8's compile hint (COMPILE_HINT): compiled off the main thread as they load.
+  On those pages the theme's scripts (bootstrap.js, pydata-sphinx-theme.js) run once that first
+  batch is typeset, no longer before DOMContentLoaded, which MathJax waits for.
 - Pictures held in the page (<img src="data:...">, the steppers' SVGs, which their scripts
   turn into inline SVG) load lazily: the parser no longer builds each as an SVG document.
 - Tables without empty header cells (axe-core's empty-table-header): a Markdown table's
@@ -271,6 +273,21 @@ SEARCH_TOOLS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_sta
                           r'|searchindex\.js)"></script>')
 
 
+# The theme's own scripts, deferred at the end of <body>: they ran before DOMContentLoaded, and
+# MathJax starts only then. On the pages with math they are written inert and run once MathJax
+# has typeset the formulas on the screen (_ext/assets/mdlib-mathjax.js, mdlibThemeScripts).
+THEME_SCRIPTS = re.compile(r'<script defer src="([^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)'
+                           r'\.js[^"]*)"></script>')
+THEME_SCRIPTS_LATER = r'<script type="mdlib/after-mathjax" data-src="\1"></script>'
+
+
+def theme_scripts_after_mathjax(html):
+    """On a page that runs the book's MathJax script: the theme's scripts, inert until then."""
+    if f"_static/{BOOK_MATHJAX_JS}" not in html:
+        return html
+    return THEME_SCRIPTS.sub(THEME_SCRIPTS_LATER, html)
+
+
 def lighten_pages(app, exception):
     """The theme's template writes the Font Awesome script tag itself (not through script_files):
     remove it; so are the search scripts, which only the search page needs; unwrap the spans
@@ -281,7 +298,7 @@ def lighten_pages(app, exception):
         classes |= UNCOLOURED
         for page in Path(app.outdir).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
-            lighter = unwrap_spans(FONTAWESOME_JS.sub("", text), classes)
+            lighter = theme_scripts_after_mathjax(unwrap_spans(FONTAWESOME_JS.sub("", text), classes))
             if page.name != "search.html" and not app.config.html_theme_options.get(
                     "search_as_you_type"):
                 lighter = SEARCH_TOOLS.sub("", lighter)

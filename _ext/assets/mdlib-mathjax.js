@@ -20,13 +20,46 @@
    page still loading comes late. Here the markers are first watched with no margin and the
    first report is typeset straight away; then they are watched with MathJax's margin as
    before, so that the formulas just below the screen follow in the next batch and, while the
-   reader scrolls, are typeset before they come into view. */
+   reader scrolls, are typeset before they come into view.
+
+   The theme's scripts (bootstrap.js, pydata-sphinx-theme.js: its tooltips, menus, colour-mode
+   switch and sidebars) run once that first batch is typeset, not before the page is ready:
+   _ext/offline_assets.py writes them as inert <script type="mdlib/after-mathjax"> elements,
+   which mdlibThemeScripts turns into scripts run in their order. Deferred, they ran before
+   DOMContentLoaded, and MathJax starts only then. On a page whose MathJax fails to start,
+   they run once the page has loaded. */
 (function () {
   "use strict";
+  var themeLoaded = false;
+  function mdlibThemeScripts() {
+    if (themeLoaded) return;
+    themeLoaded = true;
+    var later = document.querySelectorAll('script[type="mdlib/after-mathjax"]');
+    Array.prototype.forEach.call(later, function (inert) {
+      var script = document.createElement("script");
+      script.src = inert.getAttribute("data-src");
+      script.async = false;       // in their order: pydata-sphinx-theme.js uses bootstrap's
+      inert.replaceWith(script);
+    });
+  }
+  window.addEventListener("load", function () {
+    var mj = window.MathJax;
+    if (!(mj && mj.startup && mj.startup.promise)) mdlibThemeScripts();
+  });
   var config = window.MathJax = window.MathJax || {};
   var startup = config.startup = config.startup || {};
   var ready = startup.ready;
   startup.ready = function () {
+    // Once MathJax has started: with no lazy document of ours (no IntersectionObserver), or
+    // no formula to watch (no first report would come).
+    var done = function () {
+      var doc = MathJax.startup.document;
+      if (!doc || doc.mdlibFirst === undefined) return mdlibThemeScripts();
+      for (var math of doc.math) {
+        if (math.lazyMarker) return;
+      }
+      mdlibThemeScripts();
+    };
     var STATE = MathJax._.core.MathItem.STATE;
     MathJax.startup.extendHandler(function (handler) {
       var Lazy = handler.documentClass;
@@ -60,6 +93,7 @@
         }
         // Every marker still waiting, watched with MathJax's margin from now on.
         mdlibWatchWithMargin() {
+          mdlibThemeScripts();
           var first = this.lazyObserver;
           if (first === this.mdlibMargin) return;
           this.lazyObserver = this.mdlibMargin;
@@ -116,6 +150,8 @@
       };
       return handler;
     }, 100);    // after ui/lazy and a11y/assistive-mml (priority 10) have extended the class
-    return ready ? ready() : MathJax.startup.defaultReady();
+    var started = ready ? ready() : MathJax.startup.defaultReady();
+    MathJax.startup.promise.then(done, mdlibThemeScripts);
+    return started;
   };
 })();

@@ -9,6 +9,10 @@ and that nothing is lost by it. Orders and states only: no time is asserted.
   no margin at all those below the screen would still be waiting.
 - MathJax looks for TeX only in the formulas' elements (startup.elements): every .math element
   of the page is typeset once lazyTypesetAll has run, and nothing outside them is.
+- The theme's scripts (bootstrap.js, then pydata-sphinx-theme.js) run once the formulas on
+  the screen are typeset, after DOMContentLoaded (deferred, they ran before it, and MathJax
+  waits for it), and the theme still works: its tooltips are set up and the colour-mode
+  button switches the mode. A page without MathJax (the search page) runs them as before.
 - A picture held in the page (an <img> with a data: URL, the steppers' SVG frames) is loaded
   lazily (chapter 2's one far down the page is not loaded as the page loads), and every one of
   them, the print strips' copies included, is loaded once window.mdlibPrint.prepare() has
@@ -128,3 +132,58 @@ def test_a_picture_far_down_loads_only_for_print(browser, base_url):  # noqa: F8
     page.close()
     assert loaded and all(how == "lazy" and not shown for how, shown in loaded), loaded
     assert printed and all(shown for _, shown in printed), printed
+
+
+# Before the page's scripts: each theme script's load event (after it has run), with the batch
+# of typeset formulas seen by then (-1: before DOMContentLoaded); and whether bootstrap was
+# there at DOMContentLoaded.
+THEME_RUNS = """window.__theme = [];
+document.addEventListener('load', e => {
+  const s = e.target;
+  if (s.tagName === 'SCRIPT' && /scripts\\/(bootstrap|pydata-sphinx-theme)\\.js/.test(s.src)) {
+    window.__theme.push([s.src.split('/').pop().split('?')[0], window.__batch ?? -1]);
+  }
+}, true);
+document.addEventListener('DOMContentLoaded', () => { window.__bootstrapAtReady = typeof bootstrap; });"""
+THEME_WORKS = """() => {
+  const tip = document.querySelector('[data-bs-toggle="tooltip"]');
+  const before = document.documentElement.dataset.mode;
+  document.querySelector('.theme-switch-button').click();
+  return [typeof bootstrap, !!(tip && bootstrap.Tooltip.getInstance(tip)), before,
+          document.documentElement.dataset.mode];
+}"""
+
+
+@pytest.mark.parametrize("page_path", ["book/01_notation.html", "book/04_conv_pool.html"])
+def test_the_theme_scripts_run_after_the_screen_is_typeset(browser, base_url, page_path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(BATCHES)
+    page.add_init_script(THEME_RUNS)
+    page.goto(base_url + page_path, wait_until="load")
+    page.evaluate(STARTED)
+    screen, _ = page.evaluate(SCREEN_AND_MARGIN)
+    runs, at_ready = page.evaluate("window.__theme"), page.evaluate("window.__bootstrapAtReady")
+    works = page.evaluate(THEME_WORKS)
+    context.close()
+    print(page_path, "screen", screen, "theme scripts", runs, "bootstrap at ready", at_ready, works)
+    assert screen and None not in screen, f"{page_path}: formulas on the screen: {screen}"
+    assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
+    assert at_ready == "undefined", f"{page_path}: bootstrap.js ran before DOMContentLoaded"
+    assert all(batch >= max(screen) for _, batch in runs), \
+        f"{page_path}: theme scripts ran before the screen was typeset: {runs}, screen {screen}"
+    kind, tooltips, before, after = works
+    assert kind == "object" and tooltips, works
+    assert before == "light" and after != before, f"{page_path}: the colour-mode button: {works}"
+
+
+def test_a_page_without_mathjax_runs_the_theme_scripts(browser, base_url):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(THEME_RUNS)
+    page.goto(base_url + "search.html", wait_until="load")
+    has_mathjax = page.evaluate("() => !!(window.MathJax && MathJax.startup)")
+    runs, works = page.evaluate("window.__theme"), page.evaluate(THEME_WORKS)
+    page.close()
+    assert not has_mathjax
+    assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
+    assert works[:2] == ["object", True] and works[3] != works[2], works
