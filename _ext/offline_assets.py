@@ -279,13 +279,18 @@ SEARCH_TOOLS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_sta
 THEME_SCRIPTS = re.compile(r'<script defer src="([^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)'
                            r'\.js[^"]*)"></script>')
 THEME_SCRIPTS_LATER = r'<script type="mdlib/after-mathjax" data-src="\1"></script>'
+# The theme's <link rel="preload"> of the same scripts, in <head>: fetched first, with the
+# stylesheets, and then unused for seconds (a console warning), they are left out there.
+THEME_PRELOADS = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*_static/scripts/'
+                            r'(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />')
 
 
 def theme_scripts_after_mathjax(html):
-    """On a page that runs the book's MathJax script: the theme's scripts, inert until then."""
+    """On a page that runs the book's MathJax script: the theme's scripts, inert until then,
+    and not preloaded."""
     if f"_static/{BOOK_MATHJAX_JS}" not in html:
         return html
-    return THEME_SCRIPTS.sub(THEME_SCRIPTS_LATER, html)
+    return THEME_PRELOADS.sub("", THEME_SCRIPTS.sub(THEME_SCRIPTS_LATER, html))
 
 
 def lighten_pages(app, exception):

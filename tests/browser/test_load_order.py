@@ -165,8 +165,11 @@ def test_the_theme_scripts_run_after_the_screen_is_typeset(browser, base_url, pa
     screen, _ = page.evaluate(SCREEN_AND_MARGIN)
     runs, at_ready = page.evaluate("window.__theme"), page.evaluate("window.__bootstrapAtReady")
     works = page.evaluate(THEME_WORKS)
+    preloaded = page.evaluate("""() => Array.from(document.querySelectorAll('link[rel=preload]'))
+        .map(l => l.href).filter(h => /scripts\\/(bootstrap|pydata-sphinx-theme)\\.js/.test(h))""")
     context.close()
     print(page_path, "screen", screen, "theme scripts", runs, "bootstrap at ready", at_ready, works)
+    assert not preloaded, f"{page_path}: theme scripts preloaded, unused until typeset: {preloaded}"
     assert screen and None not in screen, f"{page_path}: formulas on the screen: {screen}"
     assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
     assert at_ready == "undefined", f"{page_path}: bootstrap.js ran before DOMContentLoaded"
