@@ -45,6 +45,9 @@
   page runs carry V8's compile hint (COMPILE_HINT): compiled off the main thread as they load.
   On those pages the theme's scripts (bootstrap.js, pydata-sphinx-theme.js) run once that first
   batch is typeset, no longer before DOMContentLoaded, which MathJax waits for.
+  MathJax's first pass finds the formulas outside the article and the article's first 100 only
+  (giving each its marker cost chapter 4's 860 formulas a few hundred ms before the first was
+  typeset); the others are found once the screen is typeset, or when all are typeset at once.
 - Pictures held in the page (<img src="data:...">, the steppers' SVGs, which their scripts
   turn into inline SVG) load lazily: the parser no longer builds each as an SVG document.
 - Tables without empty header cells (axe-core's empty-table-header): a Markdown table's

@@ -9,6 +9,12 @@ and that nothing is lost by it. Orders and states only: no time is asserted.
   no margin at all those below the screen would still be waiting.
 - MathJax looks for TeX only in the formulas' elements (startup.elements): every .math element
   of the page is typeset once lazyTypesetAll has run, and nothing outside them is.
+- MathJax's first pass (its startup typeset, which startup.promise waits for) finds the
+  formulas outside the article (the sidebar's contents) and the article's first 100 only: on
+  chapter 4 (about 860 formulas) no more than that have their MathJax container when
+  startup.promise resolves, and every formula of the page has one once the screen is typeset
+  (the others are found then); lazyTypesetAll, called at once, still typesets every one
+  (test_tex_is_looked_for_in_the_formulas_only).
 - The theme's scripts (bootstrap.js, then pydata-sphinx-theme.js) run once the formulas on
   the screen are typeset, after DOMContentLoaded (deferred, they ran before it, and MathJax
   waits for it), and the theme still works: its tooltips are set up and the colour-mode
@@ -190,3 +196,36 @@ def test_a_page_without_mathjax_runs_the_theme_scripts(browser, base_url):  # no
     assert not has_mathjax
     assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
     assert works[:2] == ["object", True] and works[3] != works[2], works
+
+
+# At startup.promise: [formulas (.math), formulas with a MathJax container, of them outside the
+# article]; noted in the page as it happens.
+FOUND_AT_STARTUP = """document.addEventListener('DOMContentLoaded', () => {
+  MathJax.startup.promise.then(() => {
+    const math = Array.from(document.querySelectorAll('.math'));
+    const found = math.filter(e => e.querySelector('mjx-container'));
+    window.__found = [math.length, found.length,
+                      found.filter(e => !e.closest('.bd-article')).length];
+  });
+});"""
+FOUND_LATER = """() => new Promise(r => setTimeout(r, 1500)).then(() => {
+  const math = Array.from(document.querySelectorAll('.math'));
+  return [math.length, math.filter(e => e.querySelector('mjx-container')).length];
+})"""
+
+
+def test_the_first_pass_finds_the_top_of_the_page_only(browser, base_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(FOUND_AT_STARTUP)
+    page.goto(base_url + "book/04_conv_pool.html", wait_until="load")
+    page.evaluate(STARTED)
+    total, found, outside = page.evaluate("window.__found")
+    screen, _ = page.evaluate(SCREEN_AND_MARGIN)
+    later = page.evaluate(FOUND_LATER)
+    context.close()
+    print("formulas", total, "found by the first pass", found, f"({outside} outside the article)",
+          "later", later, "screen", len(screen))
+    assert total > 500, total
+    assert found - outside == 100, f"first pass found {found - outside} of the article's {total}"
+    assert later == [total, total], f"formulas never found: {later}"
