@@ -21,7 +21,7 @@
 - Drops the theme's fontawesome.js (1.5 MB, Font Awesome's SVG-and-JS icons): the theme's CSS
   already draws the same icons from Font Awesome's webfont. That font (solid, 156 KB, about
   1,400 icons) is cut down with fontTools to the icons the pages and the theme's scripts name
-  (a WOFF of a few KB), and the theme's CSS points at it.
+  (a WOFF of a few KB), and the theme's CSS points at it and keeps only those icons' rules.
 - Drops Sphinx's search scripts and index (searchtools.js, language_data.js, searchindex.js,
   about 100 KB) from every page but search.html: the theme loads them everywhere for its
   search-as-you-type box, which the book leaves off.
@@ -43,6 +43,11 @@
   next idle), and those within MathJax's margin below the screen follow. MathJax looks for
   TeX in the formulas' own elements only (MATHJAX_ELEMENTS), and the MathJax files every such
   page runs carry V8's compile hint (COMPILE_HINT): compiled off the main thread as they load.
+  On those pages the theme's scripts (bootstrap.js, pydata-sphinx-theme.js) run once that first
+  batch is typeset, no longer before DOMContentLoaded, which MathJax waits for.
+  MathJax's first pass finds the formulas outside the article and the article's first 100 only
+  (giving each its marker cost chapter 4's 860 formulas a few hundred ms before the first was
+  typeset); the others are found once the screen is typeset, or when all are typeset at once.
 - Pictures held in the page (<img src="data:...">, the steppers' SVGs, which their scripts
   turn into inline SVG) load lazily: the parser no longer builds each as an SVG document.
 - Tables without empty header cells (axe-core's empty-table-header): a Markdown table's
@@ -271,6 +276,26 @@ SEARCH_TOOLS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_sta
                           r'|searchindex\.js)"></script>')
 
 
+# The theme's own scripts, deferred at the end of <body>: they ran before DOMContentLoaded, and
+# MathJax starts only then. On the pages with math they are written inert and run once MathJax
+# has typeset the formulas on the screen (_ext/assets/mdlib-mathjax.js, mdlibThemeScripts).
+THEME_SCRIPTS = re.compile(r'<script defer src="([^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)'
+                           r'\.js[^"]*)"></script>')
+THEME_SCRIPTS_LATER = r'<script type="mdlib/after-mathjax" data-src="\1"></script>'
+# The theme's <link rel="preload"> of the same scripts, in <head>: fetched first, with the
+# stylesheets, and then unused for seconds (a console warning), they are left out there.
+THEME_PRELOADS = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*_static/scripts/'
+                            r'(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />')
+
+
+def theme_scripts_after_mathjax(html):
+    """On a page that runs the book's MathJax script: the theme's scripts, inert until then,
+    and not preloaded."""
+    if f"_static/{BOOK_MATHJAX_JS}" not in html:
+        return html
+    return THEME_PRELOADS.sub("", THEME_SCRIPTS.sub(THEME_SCRIPTS_LATER, html))
+
+
 def lighten_pages(app, exception):
     """The theme's template writes the Font Awesome script tag itself (not through script_files):
     remove it; so are the search scripts, which only the search page needs; unwrap the spans
@@ -281,7 +306,7 @@ def lighten_pages(app, exception):
         classes |= UNCOLOURED
         for page in Path(app.outdir).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
-            lighter = unwrap_spans(FONTAWESOME_JS.sub("", text), classes)
+            lighter = theme_scripts_after_mathjax(unwrap_spans(FONTAWESOME_JS.sub("", text), classes))
             if page.name != "search.html" and not app.config.html_theme_options.get(
                     "search_as_you_type"):
                 lighter = SEARCH_TOOLS.sub("", lighter)
@@ -293,6 +318,16 @@ FA_DIR = "_static/vendor/fontawesome/webfonts"
 FA_SOLID = "fa-solid-900"
 _FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
 _FA_GLYPH = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+
+
+def unnamed_icons_dropped(css, named):
+    """The theme's CSS without the rules of the icons no page or script names: about 1,900
+    rules (.fa-x:before{content:"..."}, 84 of its 397 KB) that the browser parses on every page,
+    for glyphs the cut-down font no longer has. A rule naming several icons keeps the named."""
+    def keep(m):
+        kept = [s for s in m.group(1).split(",") if s and s[1:-len(":before")] in named]
+        return ",".join(kept) + '{content:"\\' + m.group(2) + '"}' if kept else ""
+    return _FA_GLYPH.sub(keep, css)
 
 
 def subset_fontawesome(app, exception):
@@ -313,6 +348,7 @@ def subset_fontawesome(app, exception):
         for selectors, code in _FA_GLYPH.findall(css):
             if {s[1:-len(":before")] for s in selectors.split(",") if s} & named:
                 codepoints.add(int(code, 16))
+        css = unnamed_icons_dropped(css, named)
         options = subset.Options()
         options.flavor = "woff"
         options.layout_features = ["*"]
@@ -325,6 +361,7 @@ def subset_fontawesome(app, exception):
                 f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.ttf) format("truetype")'
         subset_url = f"url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff)"
         if solid not in css and subset_url in css:
+            css_path.write_text(css, encoding="utf-8")
             return        # a rebuild into an existing _build: Sphinx kept the rewritten CSS
         if solid not in css:
             raise RuntimeError(f"the theme's CSS no longer loads {FA_SOLID} as expected: update _ext/offline_assets.py")

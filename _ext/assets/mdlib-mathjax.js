@@ -20,13 +20,58 @@
    page still loading comes late. Here the markers are first watched with no margin and the
    first report is typeset straight away; then they are watched with MathJax's margin as
    before, so that the formulas just below the screen follow in the next batch and, while the
-   reader scrolls, are typeset before they come into view. */
+   reader scrolls, are typeset before they come into view.
+
+   MathJax's first pass finds a page's first formulas only: those outside the article (the
+   contents in the sidebar) and the article's first FIRST_FOUND, in the order of the page.
+   Finding a formula and giving it its marker costs the same whether it is near the screen or
+   not, and chapter 4's 860 took a few hundred ms before the first formula was typeset. The
+   others are found (MathJax.typesetPromise on their elements: each gets its marker, typeset as
+   it comes near the screen) once the first batch is typeset, or, at the latest, before
+   lazyTypesetAll typesets everything (print, tests). A page opened at an anchor far down waits
+   for them.
+
+   The theme's scripts (bootstrap.js, pydata-sphinx-theme.js: its tooltips, menus, colour-mode
+   switch and sidebars) run once that first batch is typeset, not before the page is ready:
+   _ext/offline_assets.py writes them as inert <script type="mdlib/after-mathjax"> elements,
+   which mdlibThemeScripts turns into scripts run in their order. Deferred, they ran before
+   DOMContentLoaded, and MathJax starts only then. On a page whose MathJax fails to start,
+   they run once the page has loaded. */
 (function () {
   "use strict";
+  // Formulas of the article found by MathJax's first pass (the others: once the screen is
+  // typeset). More than a screen and MathJax's margin below it hold at the top of a page.
+  var FIRST_FOUND = 100;
+  var themeLoaded = false;
+  function mdlibThemeScripts() {
+    if (themeLoaded) return;
+    themeLoaded = true;
+    var later = document.querySelectorAll('script[type="mdlib/after-mathjax"]');
+    Array.prototype.forEach.call(later, function (inert) {
+      var script = document.createElement("script");
+      script.src = inert.getAttribute("data-src");
+      script.async = false;       // in their order: pydata-sphinx-theme.js uses bootstrap's
+      inert.replaceWith(script);
+    });
+  }
+  window.addEventListener("load", function () {
+    var mj = window.MathJax;
+    if (!(mj && mj.startup && mj.startup.promise)) mdlibThemeScripts();
+  });
   var config = window.MathJax = window.MathJax || {};
   var startup = config.startup = config.startup || {};
   var ready = startup.ready;
   startup.ready = function () {
+    // Once MathJax has started: with no lazy document of ours (no IntersectionObserver), or
+    // no formula to watch (no first report would come).
+    var done = function () {
+      var doc = MathJax.startup.document;
+      if (!doc || doc.mdlibFirst === undefined) return mdlibThemeScripts();
+      for (var math of doc.math) {
+        if (math.lazyMarker) return;
+      }
+      mdlibThemeScripts();
+    };
     var STATE = MathJax._.core.MathItem.STATE;
     MathJax.startup.extendHandler(function (handler) {
       var Lazy = handler.documentClass;
@@ -60,6 +105,8 @@
         }
         // Every marker still waiting, watched with MathJax's margin from now on.
         mdlibWatchWithMargin() {
+          mdlibThemeScripts();
+          setTimeout(() => this.mdlibFindRest(), 0);
           var first = this.lazyObserver;
           if (first === this.mdlibMargin) return;
           this.lazyObserver = this.mdlibMargin;
@@ -107,15 +154,49 @@
         }
         // Everything at once (print, tests): such a formula is compiled again, which measures it.
         lazyTypesetAll() {
-          for (var math of this.math) {
-            if (math.mdlibUnmeasured && math.lazyTypeset) math.lazyCompile = true;
-            math.mdlibUnmeasured = false;
+          return this.mdlibFindRest().then(() => {
+            for (var math of this.math) {
+              if (math.mdlibUnmeasured && math.lazyTypeset) math.lazyCompile = true;
+              math.mdlibUnmeasured = false;
+            }
+            return super.lazyTypesetAll();
+          });
+        }
+        // The first pass (MathJax's startup typeset) finds the formulas outside the article
+        // (the contents in the sidebar) and the article's first FIRST_FOUND, in the order of
+        // the page; the others are left to mdlibFindRest.
+        findMath(options) {
+          if (this.mdlibRest === undefined && !this.processed.isSet("findMath")) {
+            var all = Array.from(this.adaptor.getElements(
+              this.options.elements || [this.adaptor.body(this.document)], this.document));
+            var n = 0, first = [];
+            this.mdlibRest = [];
+            all.forEach(function (el) {
+              var inArticle = el.closest && el.closest(".bd-article");
+              if (inArticle && n >= FIRST_FOUND) this.mdlibRest.push(el);
+              else { first.push(el); if (inArticle) n += 1; }
+            }, this);
+            if (this.mdlibRest.length) options = Object.assign({}, options, {elements: first});
           }
-          return super.lazyTypesetAll();
+          return super.findMath(options);
+        }
+        // The rest of the page's formulas, found (each gets its marker, typeset as it comes
+        // near the screen) once; at the latest before everything is typeset at once.
+        mdlibFindRest() {
+          if (!this.mdlibRestPromise) {
+            var rest = this.mdlibRest || [];
+            this.mdlibRest = [];
+            var elements = this.options.elements;
+            this.mdlibRestPromise = !rest.length ? Promise.resolve() :
+              MathJax.typesetPromise(rest).then(() => { this.options.elements = elements; });
+          }
+          return this.mdlibRestPromise;
         }
       };
       return handler;
     }, 100);    // after ui/lazy and a11y/assistive-mml (priority 10) have extended the class
-    return ready ? ready() : MathJax.startup.defaultReady();
+    var started = ready ? ready() : MathJax.startup.defaultReady();
+    MathJax.startup.promise.then(done, mdlibThemeScripts);
+    return started;
   };
 })();

@@ -9,6 +9,16 @@ and that nothing is lost by it. Orders and states only: no time is asserted.
   no margin at all those below the screen would still be waiting.
 - MathJax looks for TeX only in the formulas' elements (startup.elements): every .math element
   of the page is typeset once lazyTypesetAll has run, and nothing outside them is.
+- MathJax's first pass (its startup typeset, which startup.promise waits for) finds the
+  formulas outside the article (the sidebar's contents) and the article's first 100 only: on
+  chapter 4 (about 860 formulas) no more than that have their MathJax container when
+  startup.promise resolves, and every formula of the page has one once the screen is typeset
+  (the others are found then); lazyTypesetAll, called at once, still typesets every one
+  (test_tex_is_looked_for_in_the_formulas_only).
+- The theme's scripts (bootstrap.js, then pydata-sphinx-theme.js) run once the formulas on
+  the screen are typeset, after DOMContentLoaded (deferred, they ran before it, and MathJax
+  waits for it), and the theme still works: its tooltips are set up and the colour-mode
+  button switches the mode. A page without MathJax (the search page) runs them as before.
 - A picture held in the page (an <img> with a data: URL, the steppers' SVG frames) is loaded
   lazily (chapter 2's one far down the page is not loaded as the page loads), and every one of
   them, the print strips' copies included, is loaded once window.mdlibPrint.prepare() has
@@ -128,3 +138,94 @@ def test_a_picture_far_down_loads_only_for_print(browser, base_url):  # noqa: F8
     page.close()
     assert loaded and all(how == "lazy" and not shown for how, shown in loaded), loaded
     assert printed and all(shown for _, shown in printed), printed
+
+
+# Before the page's scripts: each theme script's load event (after it has run), with the batch
+# of typeset formulas seen by then (-1: before DOMContentLoaded); and whether bootstrap was
+# there at DOMContentLoaded.
+THEME_RUNS = """window.__theme = [];
+document.addEventListener('load', e => {
+  const s = e.target;
+  if (s.tagName === 'SCRIPT' && /scripts\\/(bootstrap|pydata-sphinx-theme)\\.js/.test(s.src)) {
+    window.__theme.push([s.src.split('/').pop().split('?')[0], window.__batch ?? -1]);
+  }
+}, true);
+document.addEventListener('DOMContentLoaded', () => { window.__bootstrapAtReady = typeof bootstrap; });"""
+THEME_WORKS = """() => {
+  const tip = document.querySelector('[data-bs-toggle="tooltip"]');
+  const before = document.documentElement.dataset.mode;
+  document.querySelector('.theme-switch-button').click();
+  return [typeof bootstrap, !!(tip && bootstrap.Tooltip.getInstance(tip)), before,
+          document.documentElement.dataset.mode];
+}"""
+
+
+@pytest.mark.parametrize("page_path", ["book/01_notation.html", "book/04_conv_pool.html"])
+def test_the_theme_scripts_run_after_the_screen_is_typeset(browser, base_url, page_path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(BATCHES)
+    page.add_init_script(THEME_RUNS)
+    page.goto(base_url + page_path, wait_until="load")
+    page.evaluate(STARTED)
+    screen, _ = page.evaluate(SCREEN_AND_MARGIN)
+    runs, at_ready = page.evaluate("window.__theme"), page.evaluate("window.__bootstrapAtReady")
+    works = page.evaluate(THEME_WORKS)
+    preloaded = page.evaluate("""() => Array.from(document.querySelectorAll('link[rel=preload]'))
+        .map(l => l.href).filter(h => /scripts\\/(bootstrap|pydata-sphinx-theme)\\.js/.test(h))""")
+    context.close()
+    print(page_path, "screen", screen, "theme scripts", runs, "bootstrap at ready", at_ready, works)
+    assert not preloaded, f"{page_path}: theme scripts preloaded, unused until typeset: {preloaded}"
+    assert screen and None not in screen, f"{page_path}: formulas on the screen: {screen}"
+    assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
+    assert at_ready == "undefined", f"{page_path}: bootstrap.js ran before DOMContentLoaded"
+    assert all(batch >= max(screen) for _, batch in runs), \
+        f"{page_path}: theme scripts ran before the screen was typeset: {runs}, screen {screen}"
+    kind, tooltips, before, after = works
+    assert kind == "object" and tooltips, works
+    assert before == "light" and after != before, f"{page_path}: the colour-mode button: {works}"
+
+
+def test_a_page_without_mathjax_runs_the_theme_scripts(browser, base_url):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(THEME_RUNS)
+    page.goto(base_url + "search.html", wait_until="load")
+    has_mathjax = page.evaluate("() => !!(window.MathJax && MathJax.startup)")
+    runs, works = page.evaluate("window.__theme"), page.evaluate(THEME_WORKS)
+    page.close()
+    assert not has_mathjax
+    assert [name for name, _ in runs] == ["bootstrap.js", "pydata-sphinx-theme.js"], runs
+    assert works[:2] == ["object", True] and works[3] != works[2], works
+
+
+# At startup.promise: [formulas (.math), formulas with a MathJax container, of them outside the
+# article]; noted in the page as it happens.
+FOUND_AT_STARTUP = """document.addEventListener('DOMContentLoaded', () => {
+  MathJax.startup.promise.then(() => {
+    const math = Array.from(document.querySelectorAll('.math'));
+    const found = math.filter(e => e.querySelector('mjx-container'));
+    window.__found = [math.length, found.length,
+                      found.filter(e => !e.closest('.bd-article')).length];
+  });
+});"""
+FOUND_LATER = """() => new Promise(r => setTimeout(r, 1500)).then(() => {
+  const math = Array.from(document.querySelectorAll('.math'));
+  return [math.length, math.filter(e => e.querySelector('mjx-container')).length];
+})"""
+
+
+def test_the_first_pass_finds_the_top_of_the_page_only(browser, base_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(FOUND_AT_STARTUP)
+    page.goto(base_url + "book/04_conv_pool.html", wait_until="load")
+    page.evaluate(STARTED)
+    total, found, outside = page.evaluate("window.__found")
+    screen, _ = page.evaluate(SCREEN_AND_MARGIN)
+    later = page.evaluate(FOUND_LATER)
+    context.close()
+    print("formulas", total, "found by the first pass", found, f"({outside} outside the article)",
+          "later", later, "screen", len(screen))
+    assert total > 500, total
+    assert found - outside == 100, f"first pass found {found - outside} of the article's {total}"
+    assert later == [total, total], f"formulas never found: {later}"
