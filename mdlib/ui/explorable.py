@@ -5,8 +5,9 @@ Every state the HTML offers is rendered in Python, by the same pure view and dra
 functions as the live widget, and a few lines of JS switch between them: real controls
 (a range slider, a menu, radio buttons), each with its label as accessible name,
 operable from the keyboard (arrow keys), and a status line (aria-live) that announces
-the state shown; the whole is a group named by its title (role, aria-label). A stepper
-is the case of one control stepped in order.
+the state shown, visually hidden (the controls show the state); the whole is a group
+named by its title (role, aria-label). A stepper is the case of one control stepped in
+order.
 
 The set of states is finite: each control offers a list of (value, text) options (a text
 field or a slider with hundreds of positions offers a few presets), and the states are
@@ -24,10 +25,10 @@ pictures share (a diagram's lines, a grid's cells) is stored once. Only the pict
 shown is in the document.
 
 Without a script (an untrusted notebook, a reader with JS off) it still reads: the
-initial state's picture (SVG as images: mdlib.ui.svg.svg_as_img) under a line naming the
-state; the controls are made by the script. The HTML has no ids (the script finds its
-explorable from document.currentScript) and the same explorable gives the same HTML, so
-notebook outputs stay stable.
+initial state's picture (SVG as images: mdlib.ui.svg.svg_as_img), its state named to
+screen readers; the controls are made by the script. The HTML has no ids (the script
+finds its explorable from document.currentScript) and the same explorable gives the same
+HTML, so notebook outputs stay stable.
 """
 import itertools
 import json
@@ -272,13 +273,15 @@ class Explorable:
         return (
             "<div class='mdlib-explorable' role='group' "
             f"aria-label='{escape(self.title or 'explorable', quote=True)}' "
-            f"style='border:1px solid {FRAME};"
+            f"style='position:relative;border:1px solid {FRAME};"
             "border-radius:6px;padding:8px;margin:8px 0'>"
             "<div data-role='bar' style='display:flex;flex-wrap:wrap;gap:6px 18px;"
             "align-items:center;margin-bottom:6px;font-family:sans-serif'>"
             f"{title}</div>"
-            "<div data-role='status' aria-live='polite' style='font-family:sans-serif;"
-            "font-size:13px;margin-bottom:4px'>"
+            # the state in words, for screen readers only: the controls show it
+            "<div data-role='status' aria-live='polite' style='position:absolute;"
+            "width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+            "clip-path:inset(50%);white-space:nowrap'>"
             f"{escape(self.caption(self.initial))}</div>"
             "<p data-role='fallback' style='font-family:sans-serif;font-size:13px;"
             f"margin:4px 0'>This picture is one of {n} that controls here switch "
