@@ -16,7 +16,8 @@ and that nothing is lost by it. Orders and states only: no time is asserted.
   (the others are found then); lazyTypesetAll, called at once, still typesets every one
   (test_tex_is_looked_for_in_the_formulas_only).
 - The theme's scripts (bootstrap.js, then pydata-sphinx-theme.js) run once the formulas on
-  the screen are typeset, after DOMContentLoaded (deferred, they ran before it, and MathJax
+  the screen are typeset (at the top of a page, and at an anchor far down: the first pass
+  then finds the formulas from just above the anchor), after DOMContentLoaded (deferred, they ran before it, and MathJax
   waits for it), and the theme still works: its tooltips are set up and the colour-mode
   button switches the mode. A page without MathJax (the search page) runs them as before.
 - A picture held in the page (an <img> with a data: URL, the steppers' SVG frames) is loaded
@@ -160,7 +161,11 @@ THEME_WORKS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("page_path", ["book/01_notation.html", "book/04_conv_pool.html"])
+# Also opened at an anchor far down (as the glossary's links open a chapter): the formulas
+# there are found by the first pass too, and typeset before the theme's scripts run.
+@pytest.mark.parametrize("page_path", ["book/01_notation.html", "book/04_conv_pool.html",
+                                       "book/04_conv_pool.html#ch4-the-matrix-view-im2col",
+                                       "book/02_backprop.html#ch2-fully-worked-example-by"])
 def test_the_theme_scripts_run_after_the_screen_is_typeset(browser, base_url, page_path):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
