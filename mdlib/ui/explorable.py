@@ -5,7 +5,8 @@ Every state the HTML offers is rendered in Python, by the same pure view and dra
 functions as the live widget, and a few lines of JS switch between them: real controls
 (a range slider, a menu, radio buttons), each with its label as accessible name,
 operable from the keyboard (arrow keys), and a status line (aria-live) that announces
-the state shown, visually hidden (the controls show the state); the whole is a group
+the state shown, visually hidden once the script has drawn the controls (they show the
+state; where no script runs it is shown above the picture); the whole is a group
 named by its title (role, aria-label). A stepper is the case of one control stepped in
 order.
 
@@ -47,7 +48,8 @@ _PIECE = re.compile(r"(?=<)")
 # Kept free of the strings "data-stepper" and "data-frame": tools count steppers by
 # them.
 _SCRIPT = """<script>(function (me) {
-  var made = 0;
+  var made = 0, HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;"
+    + "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap";
   function setUp(root) {
     if (root.hasAttribute("data-ready")) { return; }
     root.setAttribute("data-ready", "");
@@ -58,6 +60,8 @@ _SCRIPT = """<script>(function (me) {
     var bar = root.querySelector(":scope > [data-role=bar]");
     var note = root.querySelector(":scope > [data-role=fallback]");
     if (note) { root.removeChild(note); }
+    // the controls show the state: the status line is announced, no longer drawn
+    status.style.cssText = HIDDEN;
     var C = D.controls, S = D.states, cur = S[D.initial].slice(0, C.length), n = ++made;
     var inputs = C.map(function (c, ci) {
       var box = document.createElement(c.kind === "radio" ? "span" : "label");
@@ -278,11 +282,10 @@ class Explorable:
             "<div data-role='bar' style='display:flex;flex-wrap:wrap;gap:6px 18px;"
             "align-items:center;margin-bottom:6px;font-family:sans-serif'>"
             f"{title}</div>"
-            # the state in words, for screen readers only: the controls show it
-            "<div data-role='status' aria-live='polite' style='position:absolute;"
-            "width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
-            "clip-path:inset(50%);white-space:nowrap'>"
-            f"{escape(self.caption(self.initial))}</div>"
+            # the state in words: shown where no script runs (no controls there), and
+            # for screen readers only once the script has drawn the controls
+            "<div data-role='status' aria-live='polite' style='font-family:sans-serif;"
+            f"font-size:13px'>{escape(self.caption(self.initial))}</div>"
             "<p data-role='fallback' style='font-family:sans-serif;font-size:13px;"
             f"margin:4px 0'>This picture is one of {n} that controls here switch "
             "between where JavaScript runs (the HTML book; in Jupyter, trust the "

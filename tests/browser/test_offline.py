@@ -154,7 +154,8 @@ def test_page_works_offline(browser, base_url, page_path):
 
 STATE = """el => ({picture: el.querySelector(':scope > [data-role=view]').innerHTML,
                    status: el.querySelector(':scope > [data-role=status]').textContent,
-                   live: el.querySelector(':scope > [data-role=status]').getAttribute('aria-live')})"""
+                   live: el.querySelector(':scope > [data-role=status]').getAttribute('aria-live'),
+                   drawn: el.querySelector(':scope > [data-role=status]').getBoundingClientRect().width})"""
 # The controls of an explorable, with the element the keyboard acts on and its accessible name.
 CONTROLS = """el => Array.from(el.querySelectorAll(':scope > [data-role=bar] > *')).slice(el.querySelector(
     ':scope > [data-role=bar] > b') ? 1 : 0).map((box, i) => {
@@ -174,12 +175,15 @@ CONTROLS = """el => Array.from(el.querySelectorAll(':scope > [data-role=bar] > *
 
 def check_explorable(page, explorable):
     """Press an arrow key on every control (towards a value it can take): the picture and the
-    status line must change. Returns the problems found."""
+    status line must change, and the status line is announced (aria-live), not drawn. Returns
+    the problems found."""
     explorable.scroll_into_view_if_needed()
     problems = []
     state = explorable.evaluate(STATE)
     if state["live"] != "polite":
         problems.append("its status line is not aria-live")
+    if state["drawn"] > 1:      # the controls show the state: announced, not drawn twice
+        problems.append(f"its status line is drawn ({state['drawn']:.0f} px wide)")
     n_controls = len(explorable.evaluate(CONTROLS))
     if not n_controls:
         problems.append("no controls")
