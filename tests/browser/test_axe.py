@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_offline import CHROMIUM, FLAGS, PAGES, base_url, browser  # noqa: F401
+from test_offline import CHROMIUM, FLAGS, PAGES, base_url, browser, open_typeset  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +105,7 @@ def scoped_runs(page):
 def test_page_has_no_accessibility_violation_of_its_own(browser, base_url, page_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(base_url + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-                  "? MathJax.startup.promise.then(() => true) : true")
-    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
-                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
+    open_typeset(page, base_url + page_path)
     # The book's script gives scroll boxes that scroll a tab stop once the page has settled.
     page.wait_for_function("() => document.documentElement.getAttribute('data-mdlib-tab-stops') === 'done'")
     # A font that loads after that check widens formulas; its own re-check comes 200 ms later,

@@ -12,7 +12,7 @@ formula may overhang by one pixel of rounding).
 """
 import pytest
 
-from test_offline import CHROMIUM, FLAGS, PAGES, base_url  # noqa: F401
+from test_offline import CHROMIUM, FLAGS, PAGES, base_url, open_typeset  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -61,14 +61,7 @@ def test_nothing_scrolls_sideways_on_a_desktop(chromium, base_url, page_path, wi
     context = chromium.new_context(viewport={"width": width, "height": HEIGHT},
                                    device_scale_factor=1)
     page = context.new_page()
-    page.goto(base_url + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-                  "? MathJax.startup.promise.then(() => true) : true")
-    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
-                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-    page.wait_for_timeout(100)
+    open_typeset(page, base_url + page_path, open_details=True)
     out = page.evaluate(SCROLLING, what)
     boxes = page.evaluate("() => document.querySelectorAll('#main-content pre').length")
     smallest = page.evaluate("""() => Math.min(...Array.from(

@@ -58,6 +58,21 @@ def browser():
         b.close()
 
 
+def open_typeset(page, url, open_details=False):
+    """Load url in page, wait for MathJax's start-up, then typeset every formula, as a reader
+    who scrolls through the page (or prints it) has them; with open_details, also open every
+    collapsible box (exercise solutions, hidden cells)."""
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+                  "? MathJax.startup.promise.then(() => true) : true")
+    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
+                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
+    if open_details:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_timeout(100)
+
+
 def test_pages_were_found():
     assert "book/01_notation.html" in PAGES and "book/preface.html" in PAGES, PAGES
 

@@ -20,7 +20,8 @@ import urllib.parse
 
 import pytest
 
-from test_offline import ARTIFACTS, CHROMIUM, FLAGS, PAGES, SITE, base_url  # noqa: F401
+from test_offline import (ARTIFACTS, CHROMIUM, FLAGS, PAGES, SITE, base_url,  # noqa: F401
+                          open_typeset)
 
 pytestmark = pytest.mark.browser
 
@@ -141,15 +142,8 @@ def phone():
 @pytest.mark.parametrize("page_path", PAGES)
 def test_nothing_is_cut_off_at_390px(phone, base_url, page_path):  # noqa: F811
     page = phone.new_page()
-    page.goto(base_url + page_path, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-                  "? MathJax.startup.promise.then(() => true) : true")
-    page.evaluate("() => window.MathJax && MathJax.startup.document.lazyTypesetAll ? "
-                  "MathJax.startup.document.lazyTypesetAll().then(() => true) : true")
     # Solutions and other collapsed parts open, as a reader would open them.
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-    page.wait_for_timeout(100)
+    open_typeset(page, base_url + page_path, open_details=True)
     (ARTIFACTS / "phone").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone" / (page_path.replace("/", "__") + ".png")), full_page=True)
 
