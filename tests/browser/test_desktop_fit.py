@@ -1,7 +1,7 @@
 """At a desktop's 1440 x 900 (Chromium) nothing in a chapter's main content needs a sideways
 scroll: every code cell, output and listing (88 characters, also inside an exercise's
 collapsible solution), display formula, inline formula and table fits the text column. At
-laptop widths (1366, 1280, 1024 px: a text column of 680 to 750 px) every code box still
+laptop widths (1366, 1280, 1024 px: a text column of 666 to 753 px) every code box still
 fits: the code's font shrinks with its column (mdlib-book.css), at least 11 px.
 
 A phone may scroll a wide formula or table inside its box (test_phone.py); on a desktop that
@@ -28,7 +28,7 @@ SCROLLING = """(what) => {
         if (!el.checkVisibility({visibilityProperty: true})) continue;
         if (!/^(auto|scroll)$/.test(getComputedStyle(el).overflowX)) continue;
         // An inline formula's last italic glyph may overhang its box by a pixel (the
-        // layout rounds; its 1 px scroll shows no cue); any other box must fit exactly:
+        // layout rounds; a 1 px scroll hides nothing); any other box must fit exactly:
         // a table 1 px too wide already fades its last column out.
         const slack = el.matches('span.math') ? 1 : 0;
         if (el.scrollWidth <= el.clientWidth + slack) continue;
