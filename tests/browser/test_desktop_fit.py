@@ -12,7 +12,7 @@ formula may overhang by one pixel of rounding).
 """
 import pytest
 
-from test_offline import CHROMIUM, FLAGS, PAGES, base_url, open_typeset  # noqa: F401
+from test_offline import PAGES, base_url, browser, open_typeset  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -43,22 +43,12 @@ SCROLLING = """(what) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("width, what", WIDTHS)
 @pytest.mark.parametrize("page_path", PAGES)
-def test_nothing_scrolls_sideways_on_a_desktop(chromium, base_url, page_path, width, what):  # noqa: F811
+def test_nothing_scrolls_sideways_on_a_desktop(browser, base_url, page_path, width, what):  # noqa: F811
     if what == "pre" and not page_path.startswith(("book/0", "book/A1")):
         pytest.skip("code boxes: the chapters and Appendix A")
-    context = chromium.new_context(viewport={"width": width, "height": HEIGHT},
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT},
                                    device_scale_factor=1)
     page = context.new_page()
     open_typeset(page, base_url + page_path, open_details=True)
