@@ -5,7 +5,8 @@
 2. with PyTorch installed (make torch), fast forward+backward time / torch's CPU forward+backward
    (target: at most 1.5x in float32) on the three shapes of Chapter 4's issue, in float32 and
    float64, and on a large float32 layer: x 128x32x56x56, 64 maps 3x3, stride 1, padding 1; with
-   the minor page faults per call of each side (memory taken afresh from the OS each call);
+   the minor page faults per call of each side (memory taken afresh from the OS each call) and
+   the cores each side keeps busy (CPU time / wall time: NumPy's copies run on one core);
 3. peak memory of that large layer's forward and backward (what tracemalloc sees NumPy allocate),
    as a multiple of the input's bytes plus the output's (target: at most 3x).
 Each figure is the median of repeated runs, interleaved so that a slow moment hits both sides.
@@ -16,7 +17,7 @@ import sys
 import numpy as np
 
 import mdlib
-from timing import faults_per_call, interleaved, peak_bytes
+from timing import cores_busy, faults_per_call, interleaved, peak_bytes
 
 
 def mdlib_step(x, w, b, stride, padding):
@@ -84,10 +85,12 @@ def main():
         t_ours, t_torch = interleaved([ours, torch_step], repeats=1 if big else 10, rounds=3 if big else 5)
         calls = 2 if big else 20
         faults = faults_per_call(ours, calls), faults_per_call(torch_step, calls)
+        cores = cores_busy(ours, calls), cores_busy(torch_step, calls)
         target = "target <= 1.5x" if dtype == np.float32 else "float64: reported"
         print(f"{np.dtype(dtype).name:7s} x {'x'.join(map(str, shape)):11s} {F:2d} maps 3x3 stride {stride} pad {padding}: "
               f"mdlib {t_ours * 1e3:7.2f} ms, torch {t_torch * 1e3:7.2f} ms, ratio {t_ours / t_torch:.2f}x "
-              f"({target}); page faults/call {faults[0]:.0f} vs {faults[1]:.0f}")
+              f"({target}); page faults/call {faults[0]:.0f} vs {faults[1]:.0f}; "
+              f"cores busy {cores[0]:.1f} vs {cores[1]:.1f}")
 
 
 if __name__ == "__main__":

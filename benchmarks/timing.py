@@ -32,6 +32,15 @@ def peak_bytes(fn):
     return peak
 
 
+def cores_busy(fn, calls):
+    """CPU time of the process over wall time, over calls calls of fn: about 1.0 for code that
+    runs on one core, up to the number of cores for code that keeps them all busy."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(calls):
+        fn()
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def faults_per_call(fn, calls):
     """Minor page faults per call of fn (memory the process maps, or gets back from the OS,
     and touches afresh), over calls calls."""
