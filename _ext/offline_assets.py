@@ -330,8 +330,18 @@ def unnamed_icons_dropped(css, named):
     return _FA_GLYPH.sub(keep, css)
 
 
+def theme_css():
+    """The theme's own pydata-sphinx-theme.css, as the package ships it. On a rebuild into an
+    existing _build, Sphinx keeps the copy this extension rewrote; pruning that copy again
+    would keep no rule for an icon a page has named since."""
+    import pydata_sphinx_theme
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme"
+    return (theme / "static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+
+
 def subset_fontawesome(app, exception):
-    """Font Awesome's solid webfont cut down to the icons named in the pages and scripts."""
+    """Font Awesome's solid webfont cut down to the icons named in the pages and scripts, and
+    the theme's CSS (from the package's copy, theme_css) keeping only their rules."""
     if exception is None and app.builder.format == "html":
         from fontTools import subset
 
@@ -339,7 +349,7 @@ def subset_fontawesome(app, exception):
         css_path, font = out / "_static/styles/pydata-sphinx-theme.css", out / FA_DIR / f"{FA_SOLID}.ttf"
         if not (css_path.is_file() and font.is_file()):
             return
-        css = css_path.read_text(encoding="utf-8")
+        css = theme_css()
         named = set()
         for f in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
             if "mathjax" not in f.parts:
@@ -359,10 +369,6 @@ def subset_fontawesome(app, exception):
         subset.save_font(ttf, str(out / FA_DIR / f"{FA_SOLID}.subset.woff"), options)
         solid = f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.woff2) format("woff2"),' \
                 f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.ttf) format("truetype")'
-        subset_url = f"url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff)"
-        if solid not in css and subset_url in css:
-            css_path.write_text(css, encoding="utf-8")
-            return        # a rebuild into an existing _build: Sphinx kept the rewritten CSS
         if solid not in css:
             raise RuntimeError(f"the theme's CSS no longer loads {FA_SOLID} as expected: update _ext/offline_assets.py")
         css_path.write_text(css.replace(solid, f'url(../vendor/fontawesome/webfonts/{FA_SOLID}.subset.woff) '
