@@ -6,8 +6,8 @@ out both ways:
     forward:  flat = p.reshape(N, -1).T        (N, F, PH, PW) -> (F*PH*PW, N)
     backward: dp = dflat.T.reshape(p.shape)    (F*PH*PW, N) -> (N, F, PH, PW)
 Parameters (the convention of mdlib.models.train): a dict of named arrays,
-    "k"   (F, C, kh, kw)       the kernels (Chapter 4's k)
-    "bk"  (F,)                 their biases
+    "k"   (F, C, kh, kw)       the kernels: Chapter 4's bank w[f, c, u, v]
+    "bk"  (F,)                 their biases: Chapter 4's b[f]
     "W"   (classes, F*PH*PW)   the dense layer (Chapters 1-3)
     "b"   (classes, 1)         its bias
 held in a CNN, a dict that also keeps the hyperparameters stride, padding and pool (the
