@@ -210,7 +210,8 @@ def gradient_check(f, x, grad, eps=None, rtol=1e-7, dout=None):
     entry, for
         |grad - numeric| <= rtol (|grad| + |numeric|) + floor,
     i.e. agreement to rtol relative, except where an entry is so small that the finite
-    difference cannot see it. A wrong gradient misses by far more than either term.
+    difference cannot see it. A wrong gradient misses by far more than either term,
+    unless its error is itself below the floor (the limit below).
 
     Scalar f (dout None): floor = 4 eps_mach max(|f(x)|, 1) / eps (2e-10 for a cost
         near 1 in float64 with eps = 1e-6). Appendix A's error model puts the rounding
