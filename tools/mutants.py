@@ -203,8 +203,13 @@ MUTANTS = [
            "return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12))) * 1e-3",
            "relative_error 1000 times too small", (GC + "relative_error",), APP),
     Mutant("gradcheck-accepts-anything", V + "gradcheck.py",
-           "ok = bool(np.all(diff <= rtol * (np.abs(grad) + np.abs(numeric)) + floor))", "ok = True",
+           "ok = bool(np.all(entry_ok))", "ok = True",
            "a gradient check that accepts anything", (GC + "gradient_check",), APP),
+    Mutant("gradcheck-unresolved-hidden", V + "gradcheck.py",
+           "unresolved = int(np.count_nonzero(entry_ok & (diff > relative)))",
+           "unresolved = 0",
+           "a gradient check that never reports the entries only its floor let pass",
+           (GC + "gradient_check",), APP),
 ]
 
 

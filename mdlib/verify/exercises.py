@@ -457,14 +457,17 @@ def _flat_variant(mistake, W, z, a, delta_L, sp, order):
             prev = a[l] if mistake == "a_l" else a[l - 1]
             dW = prev @ delta[l].T if mistake == "dW_T" else delta[l] @ prev.T
             db = {"db_flat": delta[l].sum(axis=1),
-                  "db_axis0": delta[l].sum(axis=0, keepdims=True)}.get(
+                  "db_axis0": delta[l].sum(axis=0, keepdims=True),
+                  "db_first": delta[l][:, [0]]}.get(
                 mistake, delta[l].sum(axis=1, keepdims=True))
             out[f"dW[{l}]"], out[f"db[{l}]"] = (
                 (dW / N, db / N) if mistake == "mean" else (dW, db))
             if l > 2:
                 back = W[l] @ delta[l] if mistake == "W_not_T" else W[l].T @ delta[l]
                 prime = {"prime_of_a": sp(a[l - 1]),
-                         "sigmoid": sigmoid_prime(z[l - 1])}.get(mistake, sp(z[l - 1]))
+                         "sigmoid": sigmoid_prime(z[l - 1]),
+                         "no_prime": 1.0,
+                         "prime_of_z_l": sp(z[l])}.get(mistake, sp(z[l - 1]))
                 delta[l - 1] = back * prime
     except ValueError:
         pass
@@ -494,6 +497,13 @@ _BACKWARD_MISTAKES = [
      "samples with delta.sum(axis=1, keepdims=True) (see 2.3, BP3)", "db_flat"),
     ("{name} is summed over the units (axis 0): BP3 sums over the samples, "
      "delta.sum(axis=1, keepdims=True), shape (nₗ, 1) (see 2.3, BP3)", "db_axis0"),
+    (f"{{name}} matches BP2 without σ′(zˡ): (Wˡ⁺¹)ᵀ δˡ⁺¹ only sends the error back "
+     f"along the weights; multiply it entry by entry by σ′(zˡ). {_BP2} (see 2.3, BP2)",
+     "no_prime"),
+    ("{name} is the first sample's δ only: on a batch, BP3 sums δˡ over all N "
+     "samples, delta.sum(axis=1, keepdims=True) (see 2.3, BP3)", "db_first"),
+    (f"{{name}} uses σ′(zˡ⁺¹), the layer the error comes from: BP2's σ′ takes zˡ, "
+     f"the layer it arrives at. {_BP2} (see 2.3, BP2)", "prime_of_z_l"),
 ]
 
 
@@ -553,6 +563,10 @@ def _backward_exception_hint(err, case):
         return (f"your loop asks for layer {err.args[0]}: z has keys 2..L and a keys "
                 "1..L. BP2 stops at l = 2, δ¹ is never needed: the loop is off by "
                 "one (see 2.3)")
+    if isinstance(err, ValueError) and "broadcast" in str(err):
+        return ("an element-wise product's shapes differ: σ′ of the wrong layer? In "
+                f"BP2, σ′(zˡ) has the shape of (Wˡ⁺¹)ᵀ δˡ⁺¹, (nₗ, N): {_BP2}, the "
+                "σ′ of the layer the error arrives at, not of zˡ⁺¹ (see 2.3, BP2)")
     if _matmul_error(err):
         return (f"a product's shapes do not align: a missing transpose? {_BP2}, and "
                 "BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ (see 2.3, the four equations)")

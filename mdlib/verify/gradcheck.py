@@ -161,6 +161,12 @@ class GradCheck(NamedTuple):
     # the largest rounding floor of the central difference used in the check
     floor: float
     numeric: np.ndarray     # the central-difference gradient
+    # each entry's verdict, shaped like x: |grad - numeric| <= rtol (|grad| +
+    # |numeric|) + floor; ok is entry_ok.all()
+    entry_ok: np.ndarray
+    # the entries that pass only through the floor (an error above rtol (|grad| +
+    # |numeric|) but not above it): errors too small for the difference to judge
+    unresolved: int
 
 
 def gradient_step(dtype, eps=None):
@@ -171,8 +177,10 @@ def gradient_step(dtype, eps=None):
     below 1e-3 max(|f|, 1), or a wrong gradient entry smaller than the floor would pass
     unseen.
     Default: 1e-6 in float64 (floor 8.9e-10 max(|f|, 1)); 2^-10 in float32, whose
-    eps_mach = 1.2e-7 would make 1e-6 a floor of 0.48 max(|f|, 1): 2^-10 gives 4.9e-4,
-    crosses few ReLU kinks, and x +- 2^-10 is exact for |x| < 2^13.
+    eps_mach = 1.2e-7 would make 1e-6 a floor of 0.48 max(|f|, 1): 2^-10 gives 4.9e-4
+    and crosses few ReLU kinks, and the step actually taken, (x + 2^-10) - x, equals
+    2^-10 for most x. Even so, a float32 check cannot judge an entry whose error is
+    below 4.9e-4 max(|f|, 1): see gradient_check.
     float16 (eps_mach = 9.8e-4) is refused: no step gives a sound check.
     """
     eps_mach = float(np.finfo(dtype).eps)
@@ -202,21 +210,31 @@ def gradient_check(f, x, grad, eps=None, rtol=1e-7, dout=None):
     entry, for
         |grad - numeric| <= rtol (|grad| + |numeric|) + floor,
     i.e. agreement to rtol relative, except where an entry is so small that the finite
-    difference cannot see it. A wrong gradient misses by far more than either term.
+    difference cannot see it. A wrong gradient misses by far more than either term,
+    unless its error is itself below the floor (the limit below).
 
-    Scalar f (dout None): floor = 4 eps_mach max(|f(x)|, 1) / eps, for an f whose
-        rounding error is about eps_mach |f| (2e-10 for a cost near 1 in float64 with
-        eps = 1e-6).
+    Scalar f (dout None): floor = 4 eps_mach max(|f(x)|, 1) / eps (2e-10 for a cost
+        near 1 in float64 with eps = 1e-6). Appendix A's error model puts the rounding
+        error of a central difference at about eps_mach |f| / eps: each of the two
+        values of f is off by about eps_mach |f|, and their difference is divided by
+        2 eps. The 4 is a margin for an f computed in many rounded steps, whose error is
+        a few eps_mach |f|; max(|f|, 1) in place of |f| covers an f near 0, summed from
+        terms of order 1 whose rounding is absolute, about eps_mach.
     Array-valued f with dout (Chapter 4): the gradient of sum(dout * f(x)), computed by
         numerical_gradient_array, and floor = 4 x its measured rounding scale, entry by
         entry. Use this when sum(dout * f(x)) would be a large sum that cancels.
+    The limit: an entry whose error is below the floor cannot be judged. In float32 at
+        the default step the floor is about 4.9e-4 max(|f|, 1), so a wrong entry of that
+        size (even one set to 0) passes. The check counts the entries it accepted only
+        through the floor in unresolved: when it is not 0, those entries were judged
+        only to within the floor; check in float64 when they matter.
     x: float array (perturbed and restored, also when f raises);
     grad: finite array like x.
     eps: None picks the step from x's dtype (1e-6 in float64, 2^-10 in float32; float16
         and a step too small for the dtype are refused with a ValueError, see
-        gradient_step), so that a wrong gradient never passes because the dtype is
-        coarse.
-    returns GradCheck(ok, relative_error, max_abs_error, floor, numeric).
+        gradient_step).
+    returns GradCheck(ok, relative_error, max_abs_error, floor, numeric, entry_ok,
+        unresolved).
     """
     require_perturbable(x)
     eps = gradient_step(x.dtype, eps)
@@ -233,6 +251,9 @@ def gradient_check(f, x, grad, eps=None, rtol=1e-7, dout=None):
         floor = 4 * noise
     require_finite(numeric, "the central differences of f")
     diff = np.abs(grad - numeric)
-    ok = bool(np.all(diff <= rtol * (np.abs(grad) + np.abs(numeric)) + floor))
+    relative = rtol * (np.abs(grad) + np.abs(numeric))
+    entry_ok = diff <= relative + floor
+    ok = bool(np.all(entry_ok))
+    unresolved = int(np.count_nonzero(entry_ok & (diff > relative)))
     return GradCheck(ok, relative_error(grad, numeric), float(diff.max(initial=0.0)),
-                     float(np.max(floor, initial=0.0)), numeric)
+                     float(np.max(floor, initial=0.0)), numeric, entry_ok, unresolved)

@@ -132,7 +132,43 @@ def bw_db_axis0(W, z, a, delta_L, sigma_prime):
     return delta, dW, {l: delta[l].sum(axis=0, keepdims=True) for l in db}
 
 
+def bw_no_sigma_prime(W, z, a, delta_L, sigma_prime):
+    L = max(W)
+    delta, dW, db = {L: delta_L}, {}, {}
+    for l in range(L, 1, -1):
+        dW[l], db[l] = delta[l] @ a[l - 1].T, delta[l].sum(axis=1, keepdims=True)
+        if l > 2:
+            delta[l - 1] = W[l].T @ delta[l]                             # no sigma'(z)
+    return delta, dW, db
+
+
+def bw_db_first_sample(W, z, a, delta_L, sigma_prime):
+    delta, dW, db = backward_solution(W, z, a, delta_L, sigma_prime)
+    return delta, dW, {l: delta[l][:, [0]] for l in db}                  # sample 1 only
+
+
+def bw_prime_wrong_layer(W, z, a, delta_L, sigma_prime):
+    L = max(W)
+    delta, dW, db = {L: delta_L}, {}, {}
+    for l in range(L, 1, -1):
+        dW[l], db[l] = delta[l] @ a[l - 1].T, delta[l].sum(axis=1, keepdims=True)
+        if l > 2:
+            delta[l - 1] = (W[l].T @ delta[l]) * sigma_prime(z[l])      # z[l] for z[l-1]
+    return delta, dW, db
+
+
+def bw_prime_wrong_layer_square(W, z, a, delta_L, sigma_prime):
+    """The same mistake, where the shapes still agree (the square 3-3-3 case)."""
+    if any(w.shape[0] != w.shape[1] for w in W.values()):
+        return backward_solution(W, z, a, delta_L, sigma_prime)
+    return bw_prime_wrong_layer(W, z, a, delta_L, sigma_prime)
+
+
 BACKWARD_MISTAKES = [
+    (bw_no_sigma_prime, "matches BP2 without σ′(zˡ)"),
+    (bw_db_first_sample, "is the first sample's δ only"),
+    (bw_prime_wrong_layer, "shapes differ: σ′ of the wrong layer?"),
+    (bw_prime_wrong_layer_square, "uses σ′(zˡ⁺¹), the layer the error comes from"),
     (bw_prime_of_a, "uses σ′(a) where BP2 needs σ′(z)"),
     (bw_no_transpose, "a missing transpose?"),
     (bw_no_transpose_square, "matches Wˡ δˡ without the transpose"),

@@ -273,3 +273,60 @@ def test_perturbed_is_the_one_loop_and_restores_x():
     assert seen == [((0, 0), [10.5, 9.5]), ((0, 1), [10.5, 9.5]), ((1, 0), [10.5, 9.5]), ((1, 1), [10.5, 9.5])]
     with pytest.raises(ValueError, match="eps must be positive"):
         perturbed(lambda v: 0.0, x, 0.0, (1,))                        # checked at once, not on first use
+
+
+# --- entry_ok and unresolved: what the floor lets through ------------------------------------------
+
+def test_entry_ok_and_unresolved_on_an_exact_central_difference():
+    # f = c . v at v = 0 with the step 2^-20: every value and difference is exact, so the
+    # central difference is c itself, and the deltas alone decide each entry's verdict.
+    c = np.array([1.0, 2.0**-30, 2.0**-30, 2.0**-30])
+    x = np.zeros(4)
+    eps = 2.0**-20
+    floor = 4 * np.finfo(float).eps * 1.0 / eps          # max(|f(0)|, 1) = 1
+    delta = np.array([1e-8, 0.5 * floor, 2 * floor, 3 * floor])
+    check = mdlib.gradient_check(lambda v: float(c @ v), x, c + delta, eps=eps)
+    np.testing.assert_array_equal(check.numeric, c)
+    assert check.floor == floor
+    # entry 0 passes by the relative bar, entry 1 only through the floor, 2 and 3 fail
+    assert check.entry_ok.dtype == bool and check.entry_ok.shape == x.shape
+    assert check.entry_ok.tolist() == [True, True, False, False] and not check.ok
+    assert check.unresolved == 1 and isinstance(check.unresolved, int)
+    exact = mdlib.gradient_check(lambda v: float(c @ v), x, c.copy(), eps=eps)
+    assert exact.ok and exact.entry_ok.all() and exact.unresolved == 0
+
+
+def test_entry_ok_marks_exactly_the_wrong_entries(rng):
+    W, b = mdlib.init_params([4, 5, 3], rng)
+    X, labels = rng.normal(size=(4, 7)), rng.integers(0, 3, size=7)
+    g = mdlib.loss_and_gradients(W, b, X, labels, "softmax_cross_entropy")
+    cost = lambda _: mdlib.evaluate(W, b, X, labels, "softmax_cross_entropy")[0]
+    wrong = g.dW[2].copy()
+    wrong[0, 1] += 1e-4
+    wrong[3, 2] *= -1
+    check = mdlib.gradient_check(cost, W[2], wrong)
+    expected = np.ones(W[2].shape, dtype=bool)
+    expected[0, 1] = expected[3, 2] = False
+    np.testing.assert_array_equal(check.entry_ok, expected)
+    assert not check.ok
+    # array mode: each entry against its own measured floor
+    x = np.array([0.5, -1.0, 2.0])
+    dout = np.array([1.0, 0.0, 2.0])
+    grad = 2 * x * dout
+    grad[1] = 1e-3                      # dout 0: the true entry is 0
+    array_check = mdlib.gradient_check(lambda v: v**2, x, grad, dout=dout)
+    assert array_check.entry_ok.tolist() == [True, False, True] and not array_check.ok
+
+
+def test_a_float32_check_cannot_judge_entries_below_its_floor():
+    # f = 1/2 sum v^2 at v = 3e-4: the gradient is v, smaller than float32's floor 4.9e-4
+    v32 = np.full(4, 3e-4, dtype=np.float32)
+    f = lambda v: 0.5 * float(np.sum(v.astype(np.float64) ** 2))
+    zero32 = mdlib.gradient_check(f, v32, np.zeros(4, dtype=np.float32))
+    assert zero32.ok and zero32.entry_ok.all() and zero32.unresolved == 4   # passes, unseen
+    assert zero32.floor == pytest.approx(4 * np.finfo(np.float32).eps * 2**10)
+    v64 = v32.astype(np.float64)
+    zero64 = mdlib.gradient_check(f, v64, np.zeros(4))
+    assert not zero64.ok and not zero64.entry_ok.any() and zero64.unresolved == 0
+    right64 = mdlib.gradient_check(f, v64, v64.copy())
+    assert right64.ok and right64.unresolved == 0
