@@ -164,8 +164,8 @@ class GradCheck(NamedTuple):
     # each entry's verdict, shaped like x: |grad - numeric| <= rtol (|grad| +
     # |numeric|) + floor; ok is entry_ok.all()
     entry_ok: np.ndarray
-    # the entries that pass only through the floor (an error above rtol (|grad| +
-    # |numeric|) but not above it): errors too small for the difference to judge
+    # the passing entries whose tolerance is set by the floor (rtol (|grad| + |numeric|)
+    # below it): too small for the difference to judge, whatever their observed error
     unresolved: int
 
 
@@ -225,9 +225,11 @@ def gradient_check(f, x, grad, eps=None, rtol=1e-7, dout=None):
         entry. Use this when sum(dout * f(x)) would be a large sum that cancels.
     The limit: an entry whose error is below the floor cannot be judged. In float32 at
         the default step the floor is about 4.9e-4 max(|f|, 1), so a wrong entry of that
-        size (even one set to 0) passes. The check counts the entries it accepted only
-        through the floor in unresolved: when it is not 0, those entries were judged
-        only to within the floor; check in float64 when they matter.
+        size (even one set to 0) passes. unresolved counts the passing entries whose
+        tolerance is set by the floor, rtol (|grad| + |numeric|) < floor: entries too
+        small for the difference to judge to rtol, whatever their observed error (a
+        central difference of exactly 0 included). When it is not 0, those entries were
+        judged only to within the floor; check in float64 when they matter.
     x: float array (perturbed and restored, also when f raises);
     grad: finite array like x.
     eps: None picks the step from x's dtype (1e-6 in float64, 2^-10 in float32; float16
@@ -254,6 +256,6 @@ def gradient_check(f, x, grad, eps=None, rtol=1e-7, dout=None):
     relative = rtol * (np.abs(grad) + np.abs(numeric))
     entry_ok = diff <= relative + floor
     ok = bool(np.all(entry_ok))
-    unresolved = int(np.count_nonzero(entry_ok & (diff > relative)))
+    unresolved = int(np.count_nonzero(entry_ok & (relative < floor)))
     return GradCheck(ok, relative_error(grad, numeric), float(diff.max(initial=0.0)),
                      float(np.max(floor, initial=0.0)), numeric, entry_ok, unresolved)

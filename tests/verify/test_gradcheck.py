@@ -292,8 +292,35 @@ def test_entry_ok_and_unresolved_on_an_exact_central_difference():
     assert check.entry_ok.dtype == bool and check.entry_ok.shape == x.shape
     assert check.entry_ok.tolist() == [True, True, False, False] and not check.ok
     assert check.unresolved == 1 and isinstance(check.unresolved, int)
+    # the entries of size 2^-30 equal the floor: their tolerance rtol (|grad| + |numeric|)
+    # is below it, so they are unresolved even when exact; entry 0 is resolved
+    assert floor == 2.0**-30
     exact = mdlib.gradient_check(lambda v: float(c @ v), x, c.copy(), eps=eps)
-    assert exact.ok and exact.entry_ok.all() and exact.unresolved == 0
+    assert exact.ok and exact.entry_ok.all() and exact.unresolved == 3
+
+
+def test_unresolved_counts_entries_a_zero_central_difference_cannot_judge():
+    # a constant f: every central difference is exactly 0, and so is the gradient; the
+    # entries pass with no observed error, yet nothing about them was judged
+    check = mdlib.gradient_check(lambda v: 1.0, np.zeros(3), np.zeros(3))
+    np.testing.assert_array_equal(check.numeric, np.zeros(3))
+    assert check.ok and check.max_abs_error == 0.0 and check.unresolved == 3
+    # float32 f = 1 + 3e-5 u at u = 0.5: 3e-5 u moves f by less than its rounding, so
+    # the central difference is exactly 0; the wrong gradient 0 passes with no observed
+    # error, the right one 3e-5 with an error of 3e-5: both are unresolved
+    u = np.array([0.5], dtype=np.float32)
+    f32 = lambda v: float(np.float32(1) + np.float32(3e-5) * v[0])
+    wrong = mdlib.gradient_check(f32, u, np.zeros(1, dtype=np.float32))
+    assert wrong.numeric.tolist() == [0.0]
+    assert wrong.ok and wrong.max_abs_error == 0.0 and wrong.unresolved == 1
+    right = mdlib.gradient_check(f32, u, np.full(1, 3e-5, dtype=np.float32))
+    assert right.ok and right.unresolved == 1
+    # the same in float64 with f = 1 + 1e-11 u
+    f64 = lambda v: 1.0 + 1e-11 * v[0]
+    wrong64 = mdlib.gradient_check(f64, np.array([0.5]), np.zeros(1))
+    assert wrong64.numeric.tolist() == [0.0] and wrong64.ok and wrong64.unresolved == 1
+    right64 = mdlib.gradient_check(f64, np.array([0.5]), np.full(1, 1e-11))
+    assert right64.ok and right64.unresolved == 1
 
 
 def test_entry_ok_marks_exactly_the_wrong_entries(rng):
@@ -328,5 +355,9 @@ def test_a_float32_check_cannot_judge_entries_below_its_floor():
     v64 = v32.astype(np.float64)
     zero64 = mdlib.gradient_check(f, v64, np.zeros(4))
     assert not zero64.ok and not zero64.entry_ok.any() and zero64.unresolved == 0
+    # entries of 3e-4 pass in float64 too, but to within its floor 8.9e-10, above their
+    # rtol (|grad| + |numeric|) = 6e-11: still unresolved; entries of 1 are resolved
     right64 = mdlib.gradient_check(f, v64, v64.copy())
-    assert right64.ok and right64.unresolved == 0
+    assert right64.ok and right64.unresolved == 4
+    ones = np.ones(4)
+    assert mdlib.gradient_check(f, ones, ones.copy()).unresolved == 0
