@@ -13,8 +13,11 @@ book's section. The checker prints its verdict (lines of at most 88 characters) 
 returns a CheckResult.
 """
 import copy
+import linecache
 import math
+import re
 import textwrap
+import traceback
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -558,15 +561,58 @@ def _unpack_backward(out, case):
     return result
 
 
+def _failing_code(err):
+    """(the source of the expression that raised err, its frame), from the innermost
+    frame of the traceback; Python 3.11 marks the failing sub-expression by columns
+    (UTF-8 byte offsets), else the whole line. ("", None) when there is no source."""
+    tb = err.__traceback__
+    if tb is None:
+        return "", None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    where = traceback.extract_tb(tb)[-1]
+    first, last = where.lineno, getattr(where, "end_lineno", None) or where.lineno
+    if first is None:
+        return "", tb.tb_frame
+    lines = [linecache.getline(where.filename, n).encode()
+             for n in range(first, last + 1)]
+    colno, end_colno = getattr(where, "colno", None), getattr(where, "end_colno", None)
+    if colno is not None and end_colno is not None and lines[0]:
+        lines[-1] = lines[-1][:end_colno]
+        lines[0] = lines[0][colno:]
+    return b"".join(lines).decode(errors="replace"), tb.tb_frame
+
+
+def _calls_sigma_prime(err, sigma_prime):
+    """Whether the expression that raised err calls sigma_prime: under any name the
+    failing frame binds to it (the attempt's own parameter name, an alias), or under
+    its function's name (mdlib.sigmoid_prime)."""
+    code, frame = _failing_code(err)
+    if not code or frame is None:
+        return False
+    names = {getattr(sigma_prime, "__name__", None)}
+    for scope in (frame.f_globals, frame.f_locals):
+        names.update(n for n, v in scope.items() if v is sigma_prime)
+    return any(re.search(rf"\b{re.escape(n)}\s*\(", code)
+               for n in names if isinstance(n, str) and n.isidentifier())
+
+
 def _backward_exception_hint(err, case):
     if isinstance(err, KeyError) and err.args and err.args[0] in (0, 1):
         return (f"your loop asks for layer {err.args[0]}: z has keys 2..L and a keys "
                 "1..L. BP2 stops at l = 2, δ¹ is never needed: the loop is off by "
                 "one (see 2.3)")
-    if isinstance(err, ValueError) and "broadcast" in str(err):
+    sigma_prime = dict(zip(case.arg_names, case.args)).get("sigma_prime")
+    if (isinstance(err, ValueError) and "broadcast" in str(err)
+            and _calls_sigma_prime(err, sigma_prime)):
         return ("an element-wise product's shapes differ: σ′ of the wrong layer? In "
                 f"BP2, σ′(zˡ) has the shape of (Wˡ⁺¹)ᵀ δˡ⁺¹, (nₗ, N): {_BP2}, the "
                 "σ′ of the layer the error arrives at, not of zˡ⁺¹ (see 2.3, BP2)")
+    if isinstance(err, ValueError) and "broadcast" in str(err):
+        return ("an element-wise product's shapes differ: `*` where `@` is needed "
+                "(BP4 δˡ @ (aˡ⁻¹)ᵀ, BP2 (Wˡ⁺¹)ᵀ @ δˡ⁺¹), or σ′ of the wrong layer? "
+                f"{_BP2} and BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ (see 2.3, the four "
+                "equations)")
     if _matmul_error(err):
         return (f"a product's shapes do not align: a missing transpose? {_BP2}, and "
                 "BP4 is ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ (see 2.3, the four equations)")

@@ -164,10 +164,46 @@ def bw_prime_wrong_layer_square(W, z, a, delta_L, sigma_prime):
     return bw_prime_wrong_layer(W, z, a, delta_L, sigma_prime)
 
 
+def bw_dW_elementwise(W, z, a, delta_L, sigma_prime):
+    L = max(W)
+    delta, dW, db = {L: delta_L}, {}, {}
+    for l in range(L, 1, -1):
+        dW[l], db[l] = delta[l] * a[l - 1], delta[l].sum(axis=1, keepdims=True)  # * for @ .T
+        if l > 2:
+            delta[l - 1] = (W[l].T @ delta[l]) * sigma_prime(z[l - 1])
+    return delta, dW, db
+
+
+def bw_bp2_elementwise(W, z, a, delta_L, sp):                      # its own name for sigma'
+    L = max(W)
+    delta, dW, db = {L: delta_L}, {}, {}
+    for l in range(L, 1, -1):
+        dW[l], db[l] = delta[l] @ a[l - 1].T, delta[l].sum(axis=1, keepdims=True)
+        if l > 2:
+            delta[l - 1] = (W[l].T * delta[l]) * sp(z[l - 1])              # * for @
+    return delta, dW, db
+
+
+def bw_prime_wrong_layer_own_name(W, z, a, delta_L, dsig):
+    """The wrong layer's sigma', called under the attempt's own name and an alias."""
+    L = max(W)
+    delta, dW, db = {L: delta_L}, {}, {}
+    deriv = dsig
+    for l in range(L, 1, -1):
+        dW[l], db[l] = delta[l] @ a[l - 1].T, delta[l].sum(axis=1, keepdims=True)
+        if l > 2:
+            delta[l - 1] = (W[l].T @ delta[l]) * deriv(
+                z[l])                                                    # z[l] for z[l-1]
+    return delta, dW, db
+
+
 BACKWARD_MISTAKES = [
     (bw_no_sigma_prime, "matches BP2 without σ′(zˡ)"),
     (bw_db_first_sample, "is the first sample's δ only"),
     (bw_prime_wrong_layer, "shapes differ: σ′ of the wrong layer?"),
+    (bw_prime_wrong_layer_own_name, "shapes differ: σ′ of the wrong layer?"),
+    (bw_dW_elementwise, "`*` where `@` is needed (BP4 δˡ @ (aˡ⁻¹)ᵀ, BP2 (Wˡ⁺¹)ᵀ @ δˡ⁺¹)"),
+    (bw_bp2_elementwise, "`*` where `@` is needed (BP4 δˡ @ (aˡ⁻¹)ᵀ, BP2 (Wˡ⁺¹)ᵀ @ δˡ⁺¹)"),
     (bw_prime_wrong_layer_square, "uses σ′(zˡ⁺¹), the layer the error comes from"),
     (bw_prime_of_a, "uses σ′(a) where BP2 needs σ′(z)"),
     (bw_no_transpose, "a missing transpose?"),
