@@ -208,7 +208,7 @@ MUTANTS = [
     Mutant("gradcheck-unresolved-hidden", V + "gradcheck.py",
            "unresolved = int(np.count_nonzero(entry_ok & (relative < floor)))",
            "unresolved = 0",
-           "a gradient check that never reports the entries only its floor let pass",
+           "a gradient check that never reports the entries whose tolerance its floor sets",
            (GC + "gradient_check",), APP),
 ]
 
