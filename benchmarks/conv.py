@@ -7,6 +7,9 @@
    float64, and on a large float32 layer: x 128x32x56x56, 64 maps 3x3, stride 1, padding 1; with
    the minor page faults per call of each side (memory taken afresh from the OS each call) and
    the cores each side keeps busy (CPU time / wall time: NumPy's copies run on one core);
+   and, to tell the two sides' cores apart from their work, torch held to one thread
+   (torch.set_num_threads(1)) and mdlib's matrix products alone (the per-sample products of
+   its forward and backward on their prepared operands: what is left if every copy were free);
 3. peak memory of that large layer's forward and backward (what tracemalloc sees NumPy allocate),
    as a multiple of the input's bytes plus the output's (target: at most 3x).
 Each figure is the median of repeated runs, interleaved so that a slow moment hits both sides.
@@ -24,6 +27,33 @@ def mdlib_step(x, w, b, stride, padding):
     def run():
         y = mdlib.conv2d(x, w, b, stride, padding)
         mdlib.conv2d_backward(np.ones_like(y), x, w, stride, padding)
+    return run
+
+
+def products_only(x, w, dy, stride, padding):
+    """The matrix products conv2d and conv2d_backward make, on operands prepared once:
+    per chunk of the batch, w_mat @ cols[n], cols[n] @ dy_grid[n]^T and w_mat^T @ dy_grid[n]
+    for each sample n (kernels/conv.py's shapes). Returns the function that makes them."""
+    conv = mdlib.kernels.conv
+    (N, C, H, W), (F, _, KH, KW) = x.shape, w.shape
+    OH, WG = dy.shape[2], conv.grid_width(W, stride, padding)
+    w_mat = np.ascontiguousarray(w.transpose(0, 2, 3, 1).reshape(F, KH * KW * C))
+    w_mat_T = np.ascontiguousarray(w_mat.T)
+    sample_bytes = conv.grid_cols_bytes((C, H, W), KH, KW, stride, padding, x.itemsize)
+    sizes = [len(range(N)[chunk]) for chunk in conv.batch_chunks(N, sample_bytes)]
+    # one set of operands per chunk size (at most two sizes): holding every chunk's would
+    # change what the heap gives mdlib's own step (page faults) in the same run
+    operands = {}
+    for n in set(sizes):
+        cols_n = conv.sample_matrices(conv.grid_cols(x[:n], KH, KW, stride, padding),
+                                      F, OH * WG)
+        dy_grid = np.zeros((n, F, OH * WG), dtype=dy.dtype)
+        operands[n] = cols_n, dy_grid, np.ascontiguousarray(dy_grid.transpose(0, 2, 1))
+
+    def run():
+        for n in sizes:
+            cols_n, dy_grid, dy_grid_T = operands[n]
+            w_mat @ cols_n, cols_n @ dy_grid_T, w_mat_T @ dy_grid
     return run
 
 
@@ -80,9 +110,20 @@ def main():
             y = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
             y.backward(torch.ones_like(y))
 
+        def torch_one_thread():
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                torch_step()
+            finally:
+                torch.set_num_threads(threads)
+
         big = x.size > 10**6
         ours = mdlib_step(x, w, b, stride, padding)
-        t_ours, t_torch = interleaved([ours, torch_step], repeats=1 if big else 10, rounds=3 if big else 5)
+        products = products_only(x, w, mdlib.conv2d(x, w, b, stride, padding), stride, padding)
+        t_ours, t_torch, t_torch_1, t_products = interleaved(
+            [ours, torch_step, torch_one_thread, products],
+            repeats=1 if big else 10, rounds=3 if big else 5)
         calls = 2 if big else 20
         faults = faults_per_call(ours, calls), faults_per_call(torch_step, calls)
         cores = cores_busy(ours, calls), cores_busy(torch_step, calls)
@@ -91,6 +132,9 @@ def main():
               f"mdlib {t_ours * 1e3:7.2f} ms, torch {t_torch * 1e3:7.2f} ms, ratio {t_ours / t_torch:.2f}x "
               f"({target}); page faults/call {faults[0]:.0f} vs {faults[1]:.0f}; "
               f"cores busy {cores[0]:.1f} vs {cores[1]:.1f}")
+        print(f"{'':8s}torch on one thread {t_torch_1 * 1e3:7.2f} ms: ratio {t_ours / t_torch_1:.2f}x; "
+              f"mdlib's matrix products alone {t_products * 1e3:7.2f} ms "
+              f"({t_products / t_ours:.0%} of its step, {t_products / t_torch:.2f}x torch's step)")
 
 
 if __name__ == "__main__":
