@@ -3,8 +3,10 @@
 A mutant whose text no longer occurs in mdlib would silently stop being tried; these tests make
 that a failure of `make unit`, without running the (slow) harness itself.
 """
+import argparse
 import ast
 import importlib.util
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +58,21 @@ def test_the_unit_stage_selects_what_make_unit_selects():
     unit = [line for line in (ROOT / "Makefile").read_text().splitlines()
             if line.strip().startswith("$(BIN)/pytest tests -m")]
     assert unit == [f'\t$(BIN)/pytest tests -m "{mutants.UNIT_MARKERS}"'], unit
+
+
+def test_the_unit_stage_leaves_out_the_line_width_test(tmp_path, monkeypatch):
+    """A mutant whose edit makes a line longer than 88 columns fails the line-width test,
+    whatever it computes (three did): the unit stage must kill each mutant by a check of what
+    the code computes, as the book stage runs nbval lax, not strict."""
+    (tmp_path / "mdlib").mkdir()
+    (tmp_path / "mdlib" / "f.py").write_text("x = 1\n")
+    commands = []
+    monkeypatch.setattr(mutants, "run", lambda cmd, cwd, timeout: commands.append(cmd)
+                        or ("passed", 0.0, ""))
+    args = argparse.Namespace(unit=True, book=False, book_paths=None, timeout=1)
+    unmutated = mutants.Mutant("none", "mdlib/f.py", "", "", "", (), "")
+    mutants.mutant_runner(sys.executable, args)(unmutated, tmp_path)
+    [cmd] = commands
+    width_test = "tests/architecture/test_line_widths.py"
+    assert (ROOT / width_test).is_file()
+    assert cmd[cmd.index(width_test) - 1] == "--deselect", cmd
